@@ -1,0 +1,479 @@
+"""Parametric models with one interface, so every chapter can ask every model the same questions.
+
+Each model answers:
+
+* ``logpdf(params, x)``: log-density (or log-mass) of each observation;
+* ``loglik(params, x)``: the total log-likelihood of an i.i.d. sample, computed in log space
+  from sufficient statistics, so it stays finite for millions of observations;
+* ``mle(x)``: the closed-form maximum-likelihood estimate;
+* ``score(params, x)``: the gradient of ``loglik`` with respect to the parameters;
+* ``observed_information(params, x)``: minus the Hessian of ``loglik``;
+* ``fisher_information(params)``: the expected information of ONE observation;
+* ``sample(params, size, rng)``: random draws, from a seeded ``numpy.random.Generator``;
+* ``logpdf_sym()``: the log-density as a sympy expression, for derivations
+  (see :mod:`mlebook.symbolic`).
+
+Parameter conventions: Bernoulli ``p``; Gaussian ``(mu, sigma2)`` (the variance, not the
+standard deviation); Poisson ``lam``; Exponential ``rate``; Categorical a probability vector
+of length ``k`` with data given as integer labels ``0..k-1``. One-parameter models take and
+return plain floats; the others take sequences and return ``numpy`` arrays.
+
+For the categorical model the score and the information are taken with respect to the free
+coordinates ``p_0, ..., p_{k-2}`` (the last probability is ``1`` minus their sum).
+
+Examples
+--------
+>>> import numpy as np
+>>> from mlebook.models import Bernoulli
+>>> x = np.r_[np.ones(73), np.zeros(27)]
+>>> Bernoulli().mle(x)
+0.73
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy as sp
+import sympy.stats as sps
+from scipy.special import gammaln, xlog1py, xlogy
+
+from . import validation as v
+from .parametrization import Box, Simplex
+
+__all__ = [
+    "Model",
+    "SymbolicDensity",
+    "Bernoulli",
+    "Gaussian",
+    "Poisson",
+    "Exponential",
+    "Categorical",
+]
+
+
+@dataclass(frozen=True)
+class SymbolicDensity:
+    """A model's log-density in sympy, with everything a derivation needs.
+
+    Attributes
+    ----------
+    logpdf : sympy.Expr
+        The log-density (log-mass) of one observation ``x``.
+    x : sympy.Symbol
+        The observation.
+    params : tuple of sympy.Symbol
+        The free parameters, in the model's order.
+    rv : sympy.stats random symbol
+        A random variable with density ``exp(logpdf)``, used to take expectations
+        (for example of the score, or of the Hessian for the Fisher information).
+    """
+
+    logpdf: sp.Expr
+    x: sp.Symbol
+    params: tuple
+    rv: Any
+
+
+class Model(ABC):
+    """Base class: validates inputs once, then calls the model's own ``_`` methods.
+
+    A subclass states its parameter names, the support of its data, and the math; it never
+    repeats input checks.
+    """
+
+    #: Names of the parameters, in order.
+    param_names: tuple[str, ...] = ()
+    #: Support of one observation, as understood by :func:`mlebook.validation.as_data`.
+    support: str = "real"
+
+    # ----------------------------------------------------------------- public interface
+    def logpdf(self, params, x) -> np.ndarray:
+        """Log-density (or log-mass) of each observation in ``x``."""
+        return self._logpdf(self._check_params(params, closed=True), self._check_data(x))
+
+    def loglik(self, params, x) -> float:
+        """Total log-likelihood of the i.i.d. sample ``x`` at ``params``."""
+        return float(self._loglik(self._check_params(params, closed=True), self._check_data(x)))
+
+    def mle(self, x):
+        """Closed-form maximum-likelihood estimate from the sample ``x``."""
+        return self._mle(self._check_data(x))
+
+    def score(self, params, x):
+        """Gradient of the log-likelihood with respect to the parameters, at ``params``."""
+        return self._scalar_or_array(self._score(self._check_params(params), self._check_data(x)))
+
+    def observed_information(self, params, x):
+        """Minus the Hessian of the log-likelihood of the whole sample, at ``params``."""
+        info = self._observed_information(self._check_params(params), self._check_data(x))
+        return self._scalar_or_array(info)
+
+    def fisher_information(self, params):
+        """Expected information of ONE observation: ``-E[d^2 log f(X) / d theta^2]``."""
+        return self._scalar_or_array(self._fisher_information(self._check_params(params)))
+
+    def sample(self, params, size, rng) -> np.ndarray:
+        """Draw ``size`` i.i.d. observations using the generator ``rng`` (or an int seed)."""
+        return self._sample(self._check_params(params, closed=True), v.check_size(size), v.check_rng(rng))
+
+    @abstractmethod
+    def logpdf_sym(self) -> SymbolicDensity:
+        """The log-density as a sympy expression (see :class:`SymbolicDensity`)."""
+
+    @property
+    def n_params(self) -> int:
+        return len(self.param_names)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    # ----------------------------------------------------------------- what subclasses give
+    @abstractmethod
+    def _check_params(self, params, closed: bool = False):
+        """Return validated parameters; ``closed`` admits boundary points where the
+        likelihood is still defined (``p = 0`` for a coin that never lands heads)."""
+
+    def _check_data(self, x) -> np.ndarray:
+        return v.as_data(x, self.support)
+
+    def _logpdf(self, params, x):
+        raise NotImplementedError
+
+    def _loglik(self, params, x):
+        return self._logpdf(params, x).sum()
+
+    @abstractmethod
+    def _mle(self, x): ...
+
+    @abstractmethod
+    def _score(self, params, x): ...
+
+    @abstractmethod
+    def _observed_information(self, params, x): ...
+
+    @abstractmethod
+    def _fisher_information(self, params): ...
+
+    @abstractmethod
+    def _sample(self, params, size, rng): ...
+
+    # For numerical fitting (mlebook.fitting): the parameter space, and a neutral start that
+    # does not peek at the closed-form answer.
+    @abstractmethod
+    def parametrization(self): ...
+
+    @abstractmethod
+    def default_start(self, x) -> np.ndarray: ...
+
+    def params_vector(self, params) -> np.ndarray:
+        """Parameters as a flat float array (the fitting code's view)."""
+        return np.atleast_1d(np.asarray(params, dtype=float))
+
+    def params_from_vector(self, vec):
+        """Inverse of :meth:`params_vector`: a float for one-parameter models."""
+        vec = np.asarray(vec, dtype=float)
+        return float(vec[0]) if self.n_params == 1 else vec
+
+    def _scalar_or_array(self, value):
+        return float(value) if np.ndim(value) == 0 else np.asarray(value, dtype=float)
+
+
+class _OneParameter(Model):
+    """Shared plumbing of the scalar-parameter models."""
+
+    _bounds: tuple[float, float] = (0.0, np.inf)
+
+    def parametrization(self):
+        return Box([self._bounds])
+
+
+class Bernoulli(_OneParameter):
+    """Bernoulli(p): one coin flip, ``x`` in {0, 1}, ``P(x = 1) = p``.
+
+    Examples
+    --------
+    >>> m = Bernoulli()
+    >>> round(m.loglik(0.5, [1, 0, 1]), 4)
+    -2.0794
+    >>> m.fisher_information(0.5)
+    4.0
+    """
+
+    param_names = ("p",)
+    support = "binary"
+    _bounds = (0.0, 1.0)
+
+    def _check_params(self, params, closed=False):
+        return v.check_probability(params, "p", closed=closed)
+
+    def _logpdf(self, p, x):
+        return xlogy(x, p) + xlog1py(1 - x, -p)
+
+    def _loglik(self, p, x):
+        k, n = x.sum(), x.size
+        return xlogy(k, p) + xlog1py(n - k, -p)
+
+    def _mle(self, x):
+        return float(x.mean())
+
+    def _score(self, p, x):
+        k, n = x.sum(), x.size
+        return k / p - (n - k) / (1 - p)
+
+    def _observed_information(self, p, x):
+        k, n = x.sum(), x.size
+        return k / p**2 + (n - k) / (1 - p) ** 2
+
+    def _fisher_information(self, p):
+        return 1.0 / (p * (1 - p))
+
+    def _sample(self, p, size, rng):
+        return rng.binomial(1, p, size=size)
+
+    def default_start(self, x):
+        return np.array([0.5])
+
+    def logpdf_sym(self):
+        x = sp.Symbol("x", integer=True, nonnegative=True)
+        p = sp.Symbol("p", positive=True)
+        return SymbolicDensity(x * sp.log(p) + (1 - x) * sp.log(1 - p), x, (p,), sps.Bernoulli("X", p))
+
+
+class Poisson(_OneParameter):
+    """Poisson(lam): counts ``x`` in {0, 1, 2, ...} with mean ``lam``.
+
+    Examples
+    --------
+    >>> Poisson().mle([2, 3, 4])
+    3.0
+    """
+
+    param_names = ("lam",)
+    support = "count"
+
+    def _check_params(self, params, closed=False):
+        return v.check_positive(params, "lam", allow_zero=closed)
+
+    def _logpdf(self, lam, x):
+        return xlogy(x, lam) - lam - gammaln(x + 1)
+
+    def _loglik(self, lam, x):
+        return xlogy(x.sum(), lam) - x.size * lam - gammaln(x + 1).sum()
+
+    def _mle(self, x):
+        return float(x.mean())
+
+    def _score(self, lam, x):
+        return x.sum() / lam - x.size
+
+    def _observed_information(self, lam, x):
+        return x.sum() / lam**2
+
+    def _fisher_information(self, lam):
+        return 1.0 / lam
+
+    def _sample(self, lam, size, rng):
+        return rng.poisson(lam, size=size)
+
+    def default_start(self, x):
+        return np.array([1.0])
+
+    def logpdf_sym(self):
+        x = sp.Symbol("x", integer=True, nonnegative=True)
+        lam = sp.Symbol("lambda", positive=True)
+        return SymbolicDensity(x * sp.log(lam) - lam - sp.log(sp.factorial(x)), x, (lam,), sps.Poisson("X", lam))
+
+
+class Exponential(_OneParameter):
+    """Exponential(rate): waiting times ``x >= 0`` with density ``rate * exp(-rate * x)``.
+
+    Examples
+    --------
+    >>> Exponential().mle([1.0, 3.0])
+    0.5
+    """
+
+    param_names = ("rate",)
+    support = "nonnegative"
+
+    def _check_params(self, params, closed=False):
+        return v.check_positive(params, "rate")
+
+    def _logpdf(self, rate, x):
+        return np.log(rate) - rate * x
+
+    def _loglik(self, rate, x):
+        return x.size * np.log(rate) - rate * x.sum()
+
+    def _mle(self, x):
+        total = x.sum()
+        if total == 0:
+            raise ValueError("x: every observation is 0, so the likelihood increases without bound "
+                             "in the rate and the MLE does not exist")
+        return float(x.size / total)
+
+    def _score(self, rate, x):
+        return x.size / rate - x.sum()
+
+    def _observed_information(self, rate, x):
+        return x.size / rate**2
+
+    def _fisher_information(self, rate):
+        return 1.0 / rate**2
+
+    def _sample(self, rate, size, rng):
+        return rng.exponential(1.0 / rate, size=size)
+
+    def default_start(self, x):
+        return np.array([1.0])
+
+    def logpdf_sym(self):
+        x = sp.Symbol("x", nonnegative=True)
+        rate = sp.Symbol("lambda", positive=True)
+        return SymbolicDensity(sp.log(rate) - rate * x, x, (rate,), sps.Exponential("X", rate))
+
+
+class Gaussian(Model):
+    """Gaussian(mu, sigma2): the normal distribution with mean ``mu`` and VARIANCE ``sigma2``.
+
+    Examples
+    --------
+    >>> Gaussian().mle([1.0, 2.0, 3.0])
+    array([2.        , 0.66666667])
+    """
+
+    param_names = ("mu", "sigma2")
+    support = "real"
+
+    def _check_params(self, params, closed=False):
+        try:
+            mu, sigma2 = params
+        except (TypeError, ValueError):
+            raise ValueError(f"params must be a pair (mu, sigma2), got {params!r}") from None
+        return v.check_real(mu, "mu"), v.check_positive(sigma2, "sigma2")
+
+    def _logpdf(self, params, x):
+        mu, s2 = params
+        return -0.5 * np.log(2 * np.pi * s2) - (x - mu) ** 2 / (2 * s2)
+
+    def _loglik(self, params, x):
+        mu, s2 = params
+        return -0.5 * x.size * np.log(2 * np.pi * s2) - ((x - mu) ** 2).sum() / (2 * s2)
+
+    def _mle(self, x):
+        mu = x.mean()
+        return np.array([mu, ((x - mu) ** 2).mean()])
+
+    def _score(self, params, x):
+        mu, s2 = params
+        r = x - mu
+        return np.array([r.sum() / s2, -x.size / (2 * s2) + (r**2).sum() / (2 * s2**2)])
+
+    def _observed_information(self, params, x):
+        mu, s2 = params
+        r = x - mu
+        off = r.sum() / s2**2
+        return np.array([[x.size / s2, off], [off, -x.size / (2 * s2**2) + (r**2).sum() / s2**3]])
+
+    def _fisher_information(self, params):
+        mu, s2 = params
+        return np.diag([1.0 / s2, 1.0 / (2 * s2**2)])
+
+    def _sample(self, params, size, rng):
+        mu, s2 = params
+        return rng.normal(mu, np.sqrt(s2), size=size)
+
+    def parametrization(self):
+        return Box([(None, None), (0.0, None)])
+
+    def default_start(self, x):
+        # The median and a spread from the interquartile range: inside the space, on the
+        # data's scale, and not the answer.
+        q1, q3 = np.percentile(x, [25, 75])
+        spread = (q3 - q1) / 1.349
+        return np.array([np.median(x), spread**2 if spread > 0 else 1.0])
+
+    def logpdf_sym(self):
+        x = sp.Symbol("x", real=True)
+        mu = sp.Symbol("mu", real=True)
+        s2 = sp.Symbol("sigma2", positive=True)
+        logpdf = -sp.log(2 * sp.pi * s2) / 2 - (x - mu) ** 2 / (2 * s2)
+        return SymbolicDensity(logpdf, x, (mu, s2), sps.Normal("X", mu, sp.sqrt(s2)))
+
+
+class Categorical(Model):
+    """Categorical(p): one draw from ``k`` classes, data as integer labels ``0..k-1``.
+
+    Parameters
+    ----------
+    k : int
+        Number of classes, at least 2.
+
+    Examples
+    --------
+    >>> Categorical(3).mle([0, 2, 2, 1])
+    array([0.25, 0.25, 0.5 ])
+    """
+
+    support = "labels"
+
+    def __init__(self, k: int):
+        self.k = v.check_positive_int(k, "k", minimum=2)
+        self.param_names = tuple(f"p{j}" for j in range(self.k))
+
+    def __repr__(self) -> str:
+        return f"Categorical(k={self.k})"
+
+    def _check_data(self, x):
+        return v.as_data(x, "labels", k=self.k)
+
+    def _check_params(self, params, closed=False):
+        return v.check_probability_vector(params, self.k, "p", closed=closed)
+
+    def _counts(self, x):
+        return np.bincount(x.astype(np.intp), minlength=self.k).astype(float)
+
+    def _logpdf(self, p, x):
+        with np.errstate(divide="ignore"):
+            return np.log(p)[x.astype(np.intp)]
+
+    def _loglik(self, p, x):
+        return xlogy(self._counts(x), p).sum()
+
+    def _mle(self, x):
+        return self._counts(x) / x.size
+
+    def _score(self, p, x):
+        n = self._counts(x)
+        return n[:-1] / p[:-1] - n[-1] / p[-1]
+
+    def _observed_information(self, p, x):
+        n = self._counts(x)
+        return np.diag(n[:-1] / p[:-1] ** 2) + n[-1] / p[-1] ** 2
+
+    def _fisher_information(self, p):
+        return np.diag(1.0 / p[:-1]) + 1.0 / p[-1]
+
+    def _sample(self, p, size, rng):
+        return rng.choice(self.k, size=size, p=p)
+
+    def parametrization(self):
+        return Simplex(self.k)
+
+    def default_start(self, x):
+        return np.full(self.k, 1.0 / self.k)
+
+    def params_from_vector(self, vec):
+        return np.asarray(vec, dtype=float)
+
+    def logpdf_sym(self):
+        x = sp.Symbol("x", integer=True, nonnegative=True)
+        free = sp.symbols(f"p0:{self.k - 1}", positive=True)
+        probs = list(free) + [1 - sum(free)]
+        logpdf = sum(sp.KroneckerDelta(x, j) * sp.log(probs[j]) for j in range(self.k))
+        rv = sps.FiniteRV("X", {j: probs[j] for j in range(self.k)})
+        return SymbolicDensity(logpdf, x, tuple(free), rv)

@@ -1,0 +1,151 @@
+"""Symbolic derivations with sympy: from a log-density to the MLE and the Fisher information.
+
+A chapter's derivation then reads like the math::
+
+    d = Bernoulli().logpdf_sym()
+    ell = loglik(d)                  # sum over i = 1..n of log f(x_i; p)
+    score(d)                         # d ell / dp
+    mle(d)                           # {p: Sum(x[i], (i, 1, n)) / n}
+    fisher_information(d)            # 1 / (p (1 - p))
+
+Sums over the sample are kept as ``Sum(g(x[i]), (i, 1, n))`` with the parameters pulled out,
+so that sympy can solve the score equations with each data sum treated as a known number.
+:func:`evaluate` then puts real data into any such expression.
+
+Examples
+--------
+>>> from mlebook.models import Poisson
+>>> d = Poisson().logpdf_sym()
+>>> mle(d)
+{lambda: Sum(x[i], (i, 1, n))/n}
+>>> evaluate(mle(d)[d.params[0]], [1, 2, 6])
+3.0
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import numpy as np
+import sympy as sp
+import sympy.stats as sps
+
+from .models import SymbolicDensity
+
+__all__ = ["i", "n", "x", "data_sum", "loglik", "score", "hessian", "mle", "fisher_information", "evaluate"]
+
+#: The index of an observation, the sample size, and the sample itself (``x[i]``).
+i = sp.Symbol("i", integer=True, positive=True)
+n = sp.Symbol("n", integer=True, positive=True)
+x = sp.IndexedBase("x")
+
+
+def _check_density(density) -> SymbolicDensity:
+    if not isinstance(density, SymbolicDensity):
+        raise TypeError("density must be a SymbolicDensity, as returned by model.logpdf_sym(), "
+                        f"got {type(density).__name__}")
+    return density
+
+
+def data_sum(term: sp.Expr) -> sp.Expr:
+    """Sum ``term`` (written in ``x[i]``) over ``i = 1..n``, pulling out what does not depend on the data.
+
+    Each additive piece ``c(theta) * g(x[i])`` becomes ``c(theta) * Sum(g(x[i]), (i, 1, n))``,
+    and a piece free of the data becomes ``n * c(theta)``.
+
+    Examples
+    --------
+    >>> p = sp.Symbol("p")
+    >>> data_sum(x[i] * sp.log(p) + 1)
+    n + log(p)*Sum(x[i], (i, 1, n))
+    """
+    total = sp.Integer(0)
+    for piece in sp.Add.make_args(sp.expand(term)):
+        coef, data_part = piece.as_independent(x[i], as_Add=False)
+        total += coef * (n if data_part == 1 else sp.Sum(data_part, (i, 1, n)))
+    return total
+
+
+def loglik(density: SymbolicDensity, expand: bool = True) -> sp.Expr:
+    """The log-likelihood of ``n`` i.i.d. observations ``x[1], ..., x[n]``.
+
+    With ``expand=False`` it is returned as one ``Sum`` of the log-density, as written on the
+    page; with ``expand=True`` the parameters are pulled out of the sums, ready to be solved.
+    """
+    d = _check_density(density)
+    term = d.logpdf.subs(d.x, x[i])
+    return data_sum(term) if expand else sp.Sum(term, (i, 1, n))
+
+
+def score(density: SymbolicDensity) -> list[sp.Expr]:
+    """The score: the derivative of the log-likelihood with respect to each parameter."""
+    ell = loglik(density)
+    return [sp.diff(ell, p) for p in density.params]
+
+
+def hessian(density: SymbolicDensity) -> sp.Matrix:
+    """Second derivatives of the log-likelihood of ``n`` observations."""
+    ell = loglik(density)
+    return sp.Matrix([[sp.diff(ell, a, b) for b in density.params] for a in density.params])
+
+
+def mle(density: SymbolicDensity) -> dict:
+    """Solve the score equations; return ``{parameter: estimate}``.
+
+    Raises
+    ------
+    ValueError
+        If sympy finds no stationary point in the parameter space, or more than one.
+    """
+    d = _check_density(density)
+    solutions = sp.solve(score(d), list(d.params), dict=True)
+    if len(solutions) != 1:
+        raise ValueError(f"expected one stationary point of the log-likelihood, found {len(solutions)}: {solutions}")
+    return solutions[0]
+
+
+def fisher_information(density: SymbolicDensity):
+    """Expected information of ONE observation, ``-E[d^2 log f(X) / d theta d theta']``.
+
+    The expectation is taken with ``density.rv`` (a ``sympy.stats`` random variable).
+    Returns an expression for a one-parameter model and a ``Matrix`` otherwise.
+    """
+    d = _check_density(density)
+    if d.rv is None:
+        raise ValueError("density.rv is needed to take the expectation; give a sympy.stats random variable")
+    entries = [[sp.simplify(-sps.E(sp.diff(d.logpdf, a, b).subs(d.x, d.rv))) for b in d.params] for a in d.params]
+    return entries[0][0] if len(d.params) == 1 else sp.Matrix(entries)
+
+
+def evaluate(expr, data, values: Mapping | None = None):
+    """Put a data set (and optionally parameter values) into an expression from this module.
+
+    Every ``Sum(g(x[i]), (i, 1, n))`` is replaced by the numeric sum of ``g`` over ``data``
+    and ``n`` by the sample size; ``values`` maps remaining symbols to numbers.
+
+    Returns
+    -------
+    float, or a numpy array for a ``Matrix``; a sympy expression if free symbols remain.
+    """
+    arr = np.asarray(data, dtype=float)
+    if arr.ndim != 1 or arr.size == 0:
+        raise ValueError(f"data must be a non-empty 1-D sample, got shape {arr.shape}")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError("data contains NaN or infinite values")
+    expr = sp.sympify(expr)
+    if values:
+        expr = expr.subs(dict(values))
+    xi = sp.Dummy("xi")
+    sums = {}
+    for s in expr.atoms(sp.Sum):
+        summand = s.function.subs(x[i], xi).rewrite(sp.Piecewise)
+        if summand.free_symbols - {xi}:
+            continue  # the summand still involves unknown parameters: leave the sum symbolic
+        g = sp.lambdify(xi, summand, modules=["scipy", "numpy"])
+        sums[s] = sp.Float(float(np.sum(np.broadcast_to(g(arr), arr.shape))), 17)
+    out = expr.xreplace(sums).subs(n, arr.size)
+    if out.free_symbols:
+        return out
+    if isinstance(out, sp.MatrixBase):
+        return np.array(out.evalf(17).tolist(), dtype=float)
+    return float(out)

@@ -1,0 +1,291 @@
+"""Input checks shared by every public function in :mod:`mlebook`.
+
+Each check either returns a clean value (a float, or a float ``ndarray``) or raises an error
+whose message names the argument and says what was wrong, so a mistake is reported where it
+was made rather than as a cryptic numpy failure further down.
+
+>>> from mlebook.validation import as_data
+>>> as_data([0, 1, 1], support="binary")
+array([0., 1., 1.])
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "as_data",
+    "as_matrix",
+    "check_positive",
+    "check_probability",
+    "check_probability_vector",
+    "check_real",
+    "check_in_interval",
+    "check_rng",
+    "check_size",
+    "check_level",
+    "check_positive_int",
+]
+
+SUPPORTS = {
+    "real": "real numbers",
+    "binary": "0 or 1",
+    "count": "non-negative integers",
+    "nonnegative": "non-negative numbers",
+    "positive": "positive numbers",
+    "labels": "integer labels 0..k-1",
+}
+
+
+def _as_float_array(value: Any, name: str) -> np.ndarray:
+    """Convert to a float array, turning numpy's conversion failures into a TypeError."""
+    if isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be numeric, got a string")
+    try:
+        arr = np.asarray(value)
+    except (ValueError, TypeError) as exc:  # ragged nested lists, odd objects
+        raise TypeError(f"{name} must be an array of numbers ({exc})") from None
+    if not (arr.dtype == bool or np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
+        raise TypeError(f"{name} must be an array of real numbers, got dtype {arr.dtype}")
+    return np.asarray(arr, dtype=float)  # no copy when it is already float64
+
+
+def _require_finite(arr: np.ndarray, name: str) -> None:
+    if np.isfinite(arr).all():  # one pass in the common case; find out which only on failure
+        return
+    if np.isnan(arr).any():
+        raise ValueError(f"{name} contains NaN")
+    raise ValueError(f"{name} contains infinite values")
+
+
+def as_data(x: Any, support: str = "real", *, k: int | None = None, name: str = "x") -> np.ndarray:
+    """Check a one-dimensional sample of i.i.d. observations and return it as floats.
+
+    Parameters
+    ----------
+    x : array_like
+        The observations. Scalars are treated as a sample of size one.
+    support : {"real", "binary", "count", "nonnegative", "positive", "labels"}
+        The set every observation must lie in.
+    k : int, optional
+        Number of classes, required when ``support="labels"``.
+    name : str
+        The argument's name, used in error messages.
+
+    Returns
+    -------
+    numpy.ndarray
+        A 1-D float array.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is not numeric.
+    ValueError
+        If ``x`` is empty, not one-dimensional, contains NaN or inf, or has a value outside
+        the support.
+
+    Examples
+    --------
+    >>> as_data([3, 0, 2], support="count")
+    array([3., 0., 2.])
+    """
+    if support not in SUPPORTS:
+        raise ValueError(f"support must be one of {sorted(SUPPORTS)}, got {support!r}")
+    arr = _as_float_array(x, name)
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
+    if arr.ndim != 1:
+        raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty: at least one observation is needed")
+    _require_finite(arr, name)
+
+    if support == "labels" and k is None:
+        raise ValueError("k must be given when support='labels'")
+    if not _inside(arr, support, k):
+        bad = _outside(arr, support, k)
+        first = arr[np.argmax(bad)]
+        wanted = SUPPORTS[support].replace("k-1", str(k - 1)) if k else SUPPORTS[support]
+        raise ValueError(
+            f"{name} must contain only {wanted}; found {first:g} "
+            f"({int(bad.sum())} value(s) outside the support)"
+        )
+    return arr
+
+
+def _inside(arr: np.ndarray, support: str, k: int | None) -> bool:
+    """Fast check (reductions, no temporary masks) that every value lies in the support."""
+    if support == "real":
+        return True
+    if support == "nonnegative":
+        return arr.min() >= 0
+    if support == "positive":
+        return arr.min() > 0
+    if support == "binary":
+        return arr.min() >= 0 and arr.max() <= 1 and bool(np.all(arr == np.round(arr)))
+    if support == "count":
+        return arr.min() >= 0 and bool(np.all(arr == np.round(arr)))
+    return arr.min() >= 0 and arr.max() <= k - 1 and bool(np.all(arr == np.round(arr)))
+
+
+def _outside(arr: np.ndarray, support: str, k: int | None) -> np.ndarray:
+    """Mask of the values outside the support, to say which ones in the error message."""
+    non_integer = arr != np.round(arr)
+    return {
+        "nonnegative": arr < 0,
+        "positive": arr <= 0,
+        "binary": (arr != 0) & (arr != 1),
+        "count": (arr < 0) | non_integer,
+        "labels": (arr < 0) | (arr > (k or 0) - 1) | non_integer,
+    }[support]
+
+
+def as_matrix(X: Any, name: str = "X", *, min_rows: int = 1) -> np.ndarray:
+    """Check a design or data matrix: 2-D (a 1-D input becomes one column), finite, non-empty.
+
+    Examples
+    --------
+    >>> as_matrix([1.0, 2.0]).shape
+    (2, 1)
+    """
+    arr = _as_float_array(X, name)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2:
+        raise ValueError(f"{name} must be two-dimensional (n_samples, n_features), got shape {arr.shape}")
+    if arr.shape[0] < min_rows or arr.shape[1] == 0:
+        raise ValueError(f"{name} is empty or too small: got shape {arr.shape}, need at least {min_rows} row(s)")
+    _require_finite(arr, name)
+    return arr
+
+
+def check_real(value: Any, name: str) -> float:
+    """Return ``value`` as a finite float.
+
+    >>> check_real(2, "mu")
+    2.0
+    """
+    if isinstance(value, (bool, np.bool_, str, bytes)) or value is None:
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}") from None
+    if arr.ndim != 0:
+        if arr.size != 1:
+            raise TypeError(f"{name} must be a single number, got an array of shape {arr.shape}")
+        arr = arr.reshape(())
+    val = float(arr)
+    if not np.isfinite(val):
+        raise ValueError(f"{name} must be finite, got {val}")
+    return val
+
+
+def check_in_interval(value: Any, name: str, low: float, high: float, *,
+                      closed_low: bool = False, closed_high: bool = False) -> float:
+    """Return ``value`` as a float after checking it lies in the stated interval.
+
+    >>> check_in_interval(0.5, "p", 0, 1)
+    0.5
+    """
+    val = check_real(value, name)
+    above = val >= low if closed_low else val > low
+    below = val <= high if closed_high else val < high
+    if not (above and below):
+        left = "[" if closed_low else "("
+        right = "]" if closed_high else ")"
+        raise ValueError(f"{name} must lie in {left}{low:g}, {high:g}{right}, got {val:g}")
+    return val
+
+
+def check_probability(value: Any, name: str = "p", *, closed: bool = False) -> float:
+    """A probability: in (0, 1), or in [0, 1] when ``closed``.
+
+    >>> check_probability(0.73)
+    0.73
+    """
+    return check_in_interval(value, name, 0.0, 1.0, closed_low=closed, closed_high=closed)
+
+
+def check_positive(value: Any, name: str, *, allow_zero: bool = False) -> float:
+    """A positive number (or non-negative when ``allow_zero``).
+
+    >>> check_positive(2.5, "rate")
+    2.5
+    """
+    return check_in_interval(value, name, 0.0, np.inf, closed_low=allow_zero)
+
+
+def check_probability_vector(p: Any, k: int, name: str = "p", *, closed: bool = True,
+                             atol: float = 1e-9) -> np.ndarray:
+    """A probability vector of length ``k``: non-negative (positive unless ``closed``), summing to 1.
+
+    >>> check_probability_vector([0.2, 0.8], 2)
+    array([0.2, 0.8])
+    """
+    arr = _as_float_array(p, name)
+    if arr.ndim != 1 or arr.size != k:
+        raise ValueError(f"{name} must be a vector of {k} probabilities, got shape {arr.shape}")
+    _require_finite(arr, name)
+    if closed and (arr < 0).any():
+        raise ValueError(f"{name} must have non-negative entries, got {arr}")
+    if not closed and (arr <= 0).any():
+        raise ValueError(f"{name} must have strictly positive entries here, got {arr}")
+    if abs(arr.sum() - 1.0) > atol:
+        raise ValueError(f"{name} must sum to 1, got sum {arr.sum():.12g}")
+    return arr
+
+
+def check_positive_int(value: Any, name: str, *, minimum: int = 1) -> int:
+    """An integer no smaller than ``minimum``.
+
+    >>> check_positive_int(3, "k")
+    3
+    """
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (numbers.Integral, np.integer)):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
+def check_size(size: Any, name: str = "size") -> int | tuple[int, ...]:
+    """A sample size for drawing random variates: a non-negative int or a tuple of them.
+
+    >>> check_size(5)
+    5
+    """
+    if isinstance(size, tuple):
+        return tuple(check_positive_int(s, name, minimum=0) for s in size)
+    return check_positive_int(size, name, minimum=0)
+
+
+def check_rng(rng: Any, name: str = "rng") -> np.random.Generator:
+    """A ``numpy.random.Generator``; an int seed is turned into one.
+
+    The global numpy random state is never used: pass a seeded generator to get repeatable draws.
+
+    >>> check_rng(0).integers(10) == check_rng(0).integers(10)
+    True
+    """
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, (numbers.Integral, np.integer)) and not isinstance(rng, bool):
+        return np.random.default_rng(int(rng))
+    raise TypeError(
+        f"{name} must be a numpy.random.Generator or an int seed, got {type(rng).__name__}; "
+        "use np.random.default_rng(seed)"
+    )
+
+
+def check_level(level: Any, name: str = "level") -> float:
+    """A confidence level strictly between 0 and 1.
+
+    >>> check_level(0.95)
+    0.95
+    """
+    return check_in_interval(level, name, 0.0, 1.0)
