@@ -23,9 +23,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest --nbval --nbval-current-env tests chapters
 
 execute: $(STAMP)
-	for nb in chapters/*.ipynb; do \
-		$(BIN)/jupyter execute --inplace --kernel_name=python3 "$$nb" || exit 1; \
-	done
+	$(BIN)/python scripts/execute_notebooks.py
 
 clean:
 	rm -rf _build
