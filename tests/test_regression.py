@@ -1,0 +1,182 @@
+"""Linear and logistic regression against statsmodels, scikit-learn and scipy.optimize."""
+
+import numpy as np
+import pytest
+import statsmodels.api as sm
+from scipy import optimize
+from scipy.special import expit, logit
+from sklearn.linear_model import LogisticRegression as SkLogistic
+from sklearn.linear_model import Ridge
+
+from mlebook.regression import LinearRegression, LogisticRegression, SeparationError
+
+
+@pytest.fixture
+def logistic_data(rng):
+    X = rng.normal(size=(400, 3))
+    y = (rng.random(400) < expit(0.3 + X @ [1.0, -0.5, 0.0])).astype(float)
+    return X, y
+
+
+@pytest.fixture
+def linear_data(rng):
+    X = rng.normal(size=(120, 3))
+    y = 1.0 + X @ [2.0, 0.0, -1.0] + rng.normal(scale=1.5, size=120)
+    return X, y
+
+
+def test_logistic_mle_equals_statsmodels_logit(logistic_data):
+    X, y = logistic_data
+    ours = LogisticRegression().fit(X, y)
+    ref = sm.Logit(y, sm.add_constant(X)).fit(disp=0, method="newton", tol=1e-12)
+    np.testing.assert_allclose(ours.params_, ref.params, atol=1e-6)
+    np.testing.assert_allclose(ours.se_, ref.bse, atol=1e-6)
+    np.testing.assert_allclose(ours.conf_int(), ref.conf_int(), atol=1e-6)
+    assert ours.loglik_ == pytest.approx(ref.llf, abs=1e-8)
+    assert ours.intercept_ == ours.params_[0] and np.array_equal(ours.coef_, ours.params_[1:])
+    assert ours.converged_
+
+
+def test_logistic_without_intercept_equals_statsmodels(logistic_data):
+    X, y = logistic_data
+    ours = LogisticRegression(fit_intercept=False).fit(X, y)
+    ref = sm.Logit(y, X).fit(disp=0, tol=1e-12)
+    np.testing.assert_allclose(ours.coef_, ref.params, atol=1e-6)
+    assert ours.intercept_ == 0.0
+
+
+def test_predictions(logistic_data):
+    X, y = logistic_data
+    model = LogisticRegression().fit(X, y)
+    proba = model.predict_proba(X[:5])
+    np.testing.assert_allclose(proba[:, 1], expit(model.intercept_ + X[:5] @ model.coef_), rtol=1e-12)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(model.predict(X[:5]), (proba[:, 1] > 0.5).astype(int))
+
+
+@pytest.mark.parametrize("v", [0.05, 1.0, 20.0])
+def test_gaussian_prior_equals_sklearn_l2_with_C_equal_to_the_prior_variance(logistic_data, v):
+    X, y = logistic_data
+    ours = LogisticRegression(prior="gaussian", prior_scale=v).fit(X, y)
+    ref = SkLogistic(C=v, tol=1e-12, max_iter=10_000).fit(X, y)
+    np.testing.assert_allclose(ours.coef_, ref.coef_[0], atol=1e-6)
+    assert ours.intercept_ == pytest.approx(ref.intercept_[0], abs=1e-6)
+
+
+def test_gaussian_prior_equals_a_generic_optimizer_of_the_log_posterior(logistic_data):
+    X, y = logistic_data
+    v = 0.3
+    D = sm.add_constant(X)
+    neg_post = lambda b: -np.sum(y * np.log(expit(D @ b)) + (1 - y) * np.log(expit(-(D @ b)))) + b[1:] @ b[1:] / (2 * v)
+    ref = optimize.minimize(neg_post, np.zeros(4), method="BFGS", options={"gtol": 1e-10}).x
+    ours = LogisticRegression(prior="gaussian", prior_scale=v).fit(X, y)
+    np.testing.assert_allclose(ours.params_, ref, atol=1e-6)
+    assert np.all(np.abs(ours.coef_) < np.abs(LogisticRegression().fit(X, y).coef_) + 1e-12)
+
+
+@pytest.mark.parametrize("b", [0.02, 0.1, 1.0])
+def test_laplace_prior_equals_sklearn_l1(logistic_data, b):
+    X, y = logistic_data
+    ours = LogisticRegression(prior="laplace", prior_scale=b).fit(X, y)
+    ref = SkLogistic(l1_ratio=1.0, C=b, solver="saga", tol=1e-12, max_iter=200_000).fit(X, y)
+    np.testing.assert_allclose(ours.coef_, ref.coef_[0], atol=1e-5)
+    # Exact zeros, not small numbers, wherever the reference has zeros.
+    np.testing.assert_array_equal(ours.coef_ == 0, ref.coef_[0] == 0)
+
+
+def test_laplace_prior_gives_exact_zeros_and_the_null_model_for_a_tiny_scale(logistic_data):
+    X, y = logistic_data
+    tiny = LogisticRegression(prior="laplace", prior_scale=1e-3).fit(X, y)
+    assert np.all(tiny.coef_ == 0.0)
+    assert tiny.intercept_ == pytest.approx(logit(y.mean()), abs=1e-8)
+    sparse = LogisticRegression(prior="laplace", prior_scale=0.05).fit(X, y)
+    assert np.sum(sparse.coef_ == 0.0) >= 1  # the irrelevant third feature
+    assert np.all(np.isnan(sparse.se_))
+
+
+def test_complete_separation_is_reported():
+    x = np.array([-3.0, -2.0, -1.0, 1.0, 2.0, 3.0])[:, None]
+    y = np.array([0, 0, 0, 1, 1, 1])
+    with pytest.raises(SeparationError, match="separat.*does not exist.*prior"):
+        LogisticRegression().fit(x, y)
+    model = LogisticRegression(prior="gaussian", prior_scale=1.0).fit(x, y)
+    assert np.all(np.isfinite(model.params_)) and model.converged_
+
+
+def test_quasi_complete_separation_is_reported():
+    x = np.array([-3.0, -2.0, -1.0, 0.0, 0.0, 1.0, 2.0, 3.0])[:, None]
+    y = np.array([0, 0, 0, 0, 1, 1, 1, 1])
+    with pytest.raises(SeparationError):
+        LogisticRegression().fit(x, y)
+
+
+def test_overlapping_classes_with_an_extreme_point_are_not_called_separated(rng):
+    x = np.r_[rng.normal(size=60), 40.0][:, None]
+    y = np.r_[(rng.random(60) < 0.5).astype(float), 1.0]
+    model = LogisticRegression().fit(x, y)
+    assert model.converged_
+
+
+def test_linear_mle_equals_least_squares_and_statsmodels(linear_data):
+    X, y = linear_data
+    n, k = X.shape[0], X.shape[1] + 1
+    ours = LinearRegression().fit(X, y)
+    ref = sm.OLS(y, sm.add_constant(X)).fit()
+    np.testing.assert_allclose(ours.params_, ref.params, rtol=1e-10)
+    np.testing.assert_allclose(ours.params_, np.linalg.lstsq(sm.add_constant(X), y, rcond=None)[0], rtol=1e-10)
+    assert ours.sigma2_ == pytest.approx(ref.ssr / n, rel=1e-12)
+    assert ours.loglik_ == pytest.approx(ref.llf, rel=1e-12)
+    # statsmodels divides by n - k; the observed information uses the MLE, which divides by n.
+    np.testing.assert_allclose(ours.se_, ref.bse * np.sqrt((n - k) / n), rtol=1e-10)
+    np.testing.assert_allclose(ours.predict(X[:4]), ref.predict(sm.add_constant(X)[:4]), rtol=1e-10)
+
+
+def test_linear_mle_maximizes_the_gaussian_likelihood(linear_data):
+    X, y = linear_data
+    D = sm.add_constant(X)
+    nll = lambda t: 0.5 * len(y) * np.log(2 * np.pi) + 0.5 * len(y) * t[-1] + np.sum((y - D @ t[:-1]) ** 2) / (2 * np.exp(t[-1]))
+    ref = optimize.minimize(nll, np.zeros(5), method="BFGS", options={"gtol": 1e-9}).x
+    ours = LinearRegression().fit(X, y)
+    np.testing.assert_allclose(ours.params_, ref[:-1], atol=1e-5)
+    assert ours.sigma2_ == pytest.approx(np.exp(ref[-1]), rel=1e-5)
+
+
+@pytest.mark.parametrize("v", [0.01, 0.5, 10.0])
+def test_gaussian_prior_on_a_linear_model_is_ridge(linear_data, v):
+    X, y = linear_data
+    ours = LinearRegression(prior="gaussian", prior_scale=v).fit(X, y)
+    ref = Ridge(alpha=1.0 / v, tol=1e-12).fit(X, y)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-8, atol=1e-10)
+    assert ours.intercept_ == pytest.approx(ref.intercept_, rel=1e-8)
+    rss = np.sum((y - ours.predict(X)) ** 2)
+    assert ours.sigma2_ == pytest.approx((rss + ours.coef_ @ ours.coef_ / v) / (len(y) + 3), rel=1e-12)
+
+
+def test_bad_inputs(logistic_data):
+    X, y = logistic_data
+    with pytest.raises(ValueError, match="X has 400 rows but y has 399"):
+        LogisticRegression().fit(X, y[:-1])
+    with pytest.raises(ValueError, match="y must contain only 0 or 1"):
+        LogisticRegression().fit(X, y + 1)
+    with pytest.raises(ValueError, match="prior must be one of"):
+        LogisticRegression(prior="cauchy", prior_scale=1.0).fit(X, y)
+    with pytest.raises(ValueError, match="prior_scale is required"):
+        LogisticRegression(prior="gaussian").fit(X, y)
+    with pytest.raises(ValueError, match="prior_scale is only meaningful with a prior"):
+        LogisticRegression(prior_scale=1.0).fit(X, y)
+    with pytest.raises(ValueError, match="prior_scale must lie in"):
+        LogisticRegression(prior="laplace", prior_scale=-1.0).fit(X, y)
+    with pytest.raises(ValueError, match="prior must be one of"):
+        LinearRegression(prior="laplace", prior_scale=1.0).fit(X, y)
+    with pytest.raises(ValueError, match="not fitted yet"):
+        LogisticRegression().predict(X)
+    with pytest.raises(ValueError, match="X has 2 features but the model was fitted with 3"):
+        LogisticRegression().fit(X, y).predict(X[:, :2])
+    with pytest.raises(ValueError, match="X contains NaN"):
+        LinearRegression().fit(np.where(X > 2, np.nan, X), y)
+    with pytest.raises(ValueError, match="not identified"):
+        LinearRegression().fit(np.column_stack([X, X[:, 0]]), y)
+    with pytest.raises(ValueError, match="not identified"):
+        LogisticRegression().fit(np.column_stack([X, 2 * X[:, 1]]), y)
+    with pytest.raises(ValueError, match="level must lie in"):
+        LinearRegression().fit(X, y).conf_int(level=2)
