@@ -7,8 +7,11 @@
   method (iteratively reweighted least squares). With ``prior="gaussian"`` it is L2-penalized
   logistic regression, with ``prior="laplace"`` L1-penalized, solved by coordinate descent so
   that coefficients come out exactly zero.
+* :class:`SoftmaxRegression`: categorical outcomes with a softmax link (multinomial logistic
+  regression), fitted by Newton's method on the cross-entropy, class 0 as the reference.
+  With ``prior="gaussian"`` it is L2-penalized.
 
-Both follow scikit-learn's conventions (``fit`` returns ``self``; fitted attributes end in
+All follow scikit-learn's conventions (``fit`` returns ``self``; fitted attributes end in
 ``_``) and carry what statsmodels users expect: ``params_`` with the intercept first,
 standard errors ``se_`` from the observed information, ``loglik_`` and ``conf_int()``.
 
@@ -16,8 +19,8 @@ Examples
 --------
 >>> import numpy as np
 >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
->>> LinearRegression().fit(X, [1.0, 3.0, 5.0, 7.0]).coef_.round(6)
-array([2.])
+>>> LinearRegression().fit(X, [1.0, 3.5, 5.0, 7.0]).coef_.round(6)
+array([1.95])
 """
 
 from __future__ import annotations
@@ -25,12 +28,12 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from scipy import linalg, optimize, stats
+from scipy import linalg, optimize, special, stats
 from scipy.special import expit, log_expit
 
 from . import validation as v
 
-__all__ = ["LinearRegression", "LogisticRegression", "SeparationError"]
+__all__ = ["LinearRegression", "LogisticRegression", "SoftmaxRegression", "SeparationError"]
 
 PRIORS = (None, "gaussian", "laplace")
 
@@ -124,6 +127,13 @@ class LinearRegression(_Regression):
     rss_ : float
         Residual sum of squares.
 
+    Raises
+    ------
+    ValueError
+        From ``fit`` when the fit is exact (``RSS = 0`` up to rounding error, for example with
+        as many coefficients as observations): the variance estimate is then 0, the
+        log-likelihood is unbounded and the MLE does not exist.
+
     Examples
     --------
     >>> rng = np.random.default_rng(0)
@@ -131,7 +141,7 @@ class LinearRegression(_Regression):
     >>> y = 1.0 + X @ [2.0, -1.0] + rng.normal(size=50)
     >>> model = LinearRegression().fit(X, y)
     >>> model.params_.round(2)
-    array([ 1.07,  2.11, -1.03])
+    array([ 1.03,  2.18, -1.  ])
     """
 
     def __init__(self, fit_intercept: bool = True, prior: str | None = None, prior_scale: float | None = None):
@@ -161,6 +171,12 @@ class LinearRegression(_Regression):
             self.sigma2_ = self.rss_ / n
         else:
             self.sigma2_ = (self.rss_ + b @ b / scale) / (n + b.size)
+        # An exact fit (residuals at rounding-error level) leaves no noise to estimate.
+        if self.sigma2_ == 0 or (scale is None and self.rss_ <= 1e-20 * float(y @ y)):
+            raise ValueError("the model fits y exactly (the residual sum of squares is 0 up to rounding), so the "
+                             "estimate of the noise variance is 0 and the log-likelihood is unbounded: the "
+                             "maximum-likelihood estimate does not exist. Use more observations than coefficients, "
+                             "or a prior")
         self._store(params)
         self.cov_ = self.sigma2_ * linalg.cho_solve(factor, np.eye(k))
         self.se_ = np.sqrt(np.diag(self.cov_))
@@ -223,7 +239,7 @@ class LogisticRegression(_Regression):
     >>> X = rng.normal(size=(200, 1))
     >>> y = rng.random(200) < 1 / (1 + np.exp(-(0.5 + 2 * X[:, 0])))
     >>> LogisticRegression().fit(X, y).params_.round(2)
-    array([0.33, 1.87])
+    array([0.57, 1.74])
     """
 
     def __init__(self, prior: str | None = None, prior_scale: float | None = None, fit_intercept: bool = True,
@@ -392,3 +408,260 @@ class LogisticRegression(_Regression):
                 "the log-likelihood keeps increasing as the coefficients grow, so the maximum-likelihood "
                 "estimate does not exist. Use a prior, which keeps them finite: "
                 "LogisticRegression(prior='gaussian', prior_scale=...)")
+
+
+class SoftmaxRegression(_Regression):
+    """Multinomial logistic (softmax) regression, fitted by minimizing the cross-entropy.
+
+    For classes ``0, ..., k-1`` the model is ``P(y = j | x) = softmax(eta)_j`` with one linear
+    predictor per class, ``eta_j = b0_j + x'b_j``. Adding the same vector to every class's
+    coefficients does not change the probabilities, so the parameters are identified only
+    after fixing one class: this class uses the **reference-class parametrization**, with
+    class 0's intercept and coefficients fixed at zero (as statsmodels' ``MNLogit`` does).
+    Then ``eta_j`` is the log-odds of class ``j`` against class 0. The maximum-likelihood
+    estimate minimizes the summed cross-entropy (the negative log-likelihood); it is found by
+    Newton's method with step halving, using the analytic gradient and Hessian.
+
+    With two classes this is exactly :class:`LogisticRegression` (class 1 against class 0).
+
+    Parameters
+    ----------
+    prior : None or "gaussian"
+        ``None``: maximum likelihood. ``"gaussian"``: MAP with independent ``N(0, prior_scale)``
+        priors on the coefficients of classes ``1..k-1`` (the L2 penalty
+        ``||B||^2 / (2 prior_scale)``; intercepts are not penalized). In the reference-class
+        parametrization this shrinks every class towards class 0, so it is not the same fit as
+        scikit-learn's L2 penalty, which acts on a symmetric parametrization.
+    prior_scale : float
+        The prior variance of each coefficient.
+    fit_intercept : bool
+        Whether to include an intercept for each class.
+    tol : float
+        Convergence tolerance on half the Newton decrement (the predicted gain of one more
+        Newton step in the log-likelihood).
+    max_iter : int
+        Most Newton iterations.
+
+    Attributes
+    ----------
+    classes_ : ndarray
+        The labels ``0..k-1``.
+    params_ : ndarray of shape (n_features + 1, k - 1)
+        One column per non-reference class ``1..k-1``, the intercept in the first row
+        (statsmodels' ``MNLogit.params`` layout). Without an intercept the first row is absent.
+    coef_ : ndarray of shape (k, n_features)
+        Coefficients of every class, row 0 (the reference) all zeros (scikit-learn's layout).
+    intercept_ : ndarray of shape (k,)
+        Intercepts of every class, the first 0.
+    se_ : ndarray of the shape of ``params_``
+        Standard errors from the inverse observed information (plus the prior's curvature).
+    cov_ : ndarray
+        Covariance of the free parameters, ordered class by class: all of class 1's parameters
+        (intercept first), then class 2's, and so on (the order of ``params_.T.ravel()``).
+    loglik_ : float
+        The log-likelihood (without the prior) at the estimate: ``-n`` times the mean
+        cross-entropy.
+    n_iter_ : int
+    converged_ : bool
+
+    Raises
+    ------
+    SeparationError
+        From ``fit`` without a prior, when hyperplanes separate the classes (completely or
+        quasi-completely): then the log-likelihood increases forever along some direction
+        of the coefficients and the MLE does not exist.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(2)
+    >>> X = rng.normal(size=(300, 2))
+    >>> eta = np.column_stack([np.zeros(300), 1 + 2 * X[:, 0], -1 + 2 * X[:, 1]])
+    >>> p = np.exp(eta) / np.exp(eta).sum(axis=1, keepdims=True)
+    >>> y = (rng.random(300)[:, None] > p.cumsum(axis=1)).sum(axis=1)
+    >>> model = SoftmaxRegression().fit(X, y)
+    >>> model.params_.round(1)
+    array([[ 1. , -0.4],
+           [ 2.1,  0.4],
+           [ 0.2,  2.1]])
+    >>> model.predict_proba(X[:2]).sum(axis=1)
+    array([1., 1.])
+    """
+
+    def __init__(self, prior: str | None = None, prior_scale: float | None = None, fit_intercept: bool = True,
+                 tol: float = 1e-10, max_iter: int = 100):
+        self.prior = prior
+        self.prior_scale = prior_scale
+        self.fit_intercept = fit_intercept
+        self.tol = tol
+        self.max_iter = max_iter
+
+    # ------------------------------------------------------------------ public
+    def fit(self, X, y) -> "SoftmaxRegression":
+        """Fit by Newton's method on the cross-entropy (MLE) or its penalized form (MAP); returns ``self``."""
+        scale = _check_prior(self.prior, self.prior_scale, (None, "gaussian"))
+        v.check_positive(self.tol, "tol")
+        v.check_positive_int(self.max_iter, "max_iter")
+        X = v.as_matrix(X, "X")
+        y = v.as_data(y, "count", name="y")
+        if y.size != X.shape[0]:
+            raise ValueError(f"X has {X.shape[0]} rows but y has {y.size} values")
+        labels = y.astype(np.intp)
+        k = int(labels.max()) + 1
+        if k < 2:
+            raise ValueError("y contains a single class (0): at least two classes are needed")
+        counts = np.bincount(labels, minlength=k)
+        if np.any(counts == 0):
+            missing = int(np.argmin(counts))
+            raise ValueError(f"y must contain every label 0..{k - 1} (class labels are 0..k-1), but class "
+                             f"{missing} never occurs; relabel the classes 0..k-1")
+        D = _design(X, self.fit_intercept)
+        n, m = D.shape
+        if scale is None and (n < m or np.linalg.matrix_rank(D) < m):
+            raise ValueError(f"X (with the intercept column) has rank below its {m} columns: the coefficients "
+                             "are not identified; drop collinear features or use a prior")
+        onehot = np.zeros((n, k))
+        onehot[np.arange(n), labels] = 1.0
+        precision = np.ones((m, k - 1))
+        if self.fit_intercept:
+            precision[0] = 0.0
+        precision = precision / scale if scale is not None else np.zeros((m, k - 1))
+
+        W, n_iter, converged = self._newton(D, onehot, precision)
+        if scale is None:
+            self._check_separation(D, labels, W, converged, k)
+
+        self.classes_ = np.arange(k)
+        self.params_ = W
+        full = np.column_stack([np.zeros(m), W])             # (m, k): class 0 is the reference
+        if self.fit_intercept:
+            self.intercept_, self.coef_ = full[0].copy(), full[1:].T.copy()
+        else:
+            self.intercept_, self.coef_ = np.zeros(k), full.T.copy()
+        logp = special.log_softmax(D @ full, axis=1)
+        self.loglik_ = float(logp[np.arange(n), labels].sum())
+        info = self._hessian(D, np.exp(logp), precision)
+        self.cov_ = linalg.cho_solve(linalg.cho_factor(info), np.eye(info.shape[0]))
+        self.se_ = np.sqrt(np.diag(self.cov_)).reshape(k - 1, m).T
+        self.n_iter_, self.converged_, self.n_obs_ = n_iter, converged, n
+        if not converged:
+            warnings.warn(f"SoftmaxRegression did not converge in {self.max_iter} iterations", RuntimeWarning,
+                          stacklevel=2)
+        return self
+
+    def decision_function(self, X) -> np.ndarray:
+        """The linear predictors ``eta`` (logits), one column per class, column 0 all zeros."""
+        X = self._check_X(X)
+        return self.intercept_ + X @ self.coef_.T
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities ``softmax(eta)``, one row per sample, one column per class."""
+        return special.softmax(self.decision_function(X), axis=1)
+
+    def predict(self, X) -> np.ndarray:
+        """The most probable class of each sample."""
+        return np.argmax(self.decision_function(X), axis=1)
+
+    def conf_int(self, level: float = 0.95) -> np.ndarray:
+        """Wald intervals ``params_ +- z * se_``: shape ``params_.shape + (2,)``, lower then upper."""
+        self._check_fitted()
+        level = v.check_level(level)
+        z = stats.norm.ppf(0.5 + level / 2)
+        return np.stack([self.params_ - z * self.se_, self.params_ + z * self.se_], axis=-1)
+
+    def _check_X(self, X):
+        self._check_fitted()
+        X = v.as_matrix(X, "X")
+        if X.shape[1] != self.coef_.shape[1]:
+            raise ValueError(f"X has {X.shape[1]} features but the model was fitted with {self.coef_.shape[1]}")
+        return X
+
+    # ------------------------------------------------------------------ solver
+    @staticmethod
+    def _objective(D, onehot, W, precision):
+        """Summed cross-entropy (the negative log-likelihood) plus the Gaussian prior's penalty."""
+        eta = D @ W
+        # log-sum-exp over the k classes, class 0 contributing exp(0)
+        top = np.maximum(eta.max(axis=1), 0.0)
+        lse = top + np.log(np.exp(-top) + np.exp(eta - top[:, None]).sum(axis=1))
+        return float(lse.sum() - np.sum(onehot[:, 1:] * eta) + 0.5 * np.sum(precision * W**2))
+
+    @staticmethod
+    def _probabilities(D, W):
+        return special.softmax(np.column_stack([np.zeros(D.shape[0]), D @ W]), axis=1)
+
+    @staticmethod
+    def _hessian(D, P, precision):
+        """Hessian of the penalized NLL in the class-by-class order: block (j, l) is
+        ``D' diag(p_j (delta_jl - p_l)) D`` for classes j, l = 1..k-1."""
+        m, c = D.shape[1], P.shape[1] - 1
+        H = np.empty((m * c, m * c))
+        for j in range(c):
+            for l in range(j, c):
+                w = P[:, j + 1] * ((j == l) - P[:, l + 1])
+                block = (D * w[:, None]).T @ D
+                H[j * m:(j + 1) * m, l * m:(l + 1) * m] = block
+                H[l * m:(l + 1) * m, j * m:(j + 1) * m] = block.T
+        H[np.diag_indices_from(H)] += precision.T.ravel()
+        return H
+
+    def _newton(self, D, onehot, precision):
+        """Newton's method with step halving on the penalized NLL."""
+        m, c = D.shape[1], onehot.shape[1] - 1
+        W = np.zeros((m, c))
+        obj = self._objective(D, onehot, W, precision)
+        for it in range(1, self.max_iter + 1):
+            P = self._probabilities(D, W)
+            grad = D.T @ (onehot[:, 1:] - P[:, 1:]) - precision * W     # gradient of the log posterior
+            g = grad.T.ravel()
+            try:
+                step = linalg.cho_solve(linalg.cho_factor(self._hessian(D, P, precision)), g)
+            except linalg.LinAlgError:                                  # curvature vanished: separation
+                return W, it, False
+            decrement = g @ step
+            if decrement / 2 < self.tol:
+                return W, it, True
+            step = step.reshape(c, m).T
+            t = 1.0
+            while True:
+                candidate = W + t * step
+                new_obj = self._objective(D, onehot, candidate, precision)
+                if new_obj <= obj:
+                    break
+                t /= 2
+                if t < 1e-10:  # no decrease possible in floating point: we are at the optimum
+                    return W, it, bool(decrement / 2 < 1e-6 * max(1.0, abs(obj)))
+            W, obj = candidate, new_obj
+        return W, self.max_iter, False
+
+    @staticmethod
+    def _separated(D, labels, k) -> bool:
+        """Is there a nonzero B (class 0's coefficients fixed at 0) with
+        ``x_i'(b_{y_i} - b_j) >= 0`` for every sample i and every class j?
+
+        Along such a direction no sample's log-probability ever decreases, so the MLE does not
+        exist (complete or quasi-complete separation). As for two classes, a linear program
+        decides it: maximize the sum of those margins within the box ``-1 <= B <= 1``.
+        """
+        n, m = D.shape
+        rows = []
+        for r in range(1, k):                         # every competing class j = y_i + r (mod k)
+            other = (labels + r) % k
+            A = np.zeros((n, k, m))
+            A[np.arange(n), labels] += D
+            A[np.arange(n), other] -= D
+            rows.append(A[:, 1:, :].reshape(n, (k - 1) * m))
+        A = np.vstack(rows)
+        res = optimize.linprog(-A.sum(axis=0), A_ub=-A, b_ub=np.zeros(A.shape[0]),
+                               bounds=[(-1, 1)] * A.shape[1], method="highs")
+        return bool(res.status == 0 and -res.fun > 1e-7 * max(1.0, np.abs(A).sum()))
+
+    def _check_separation(self, D, labels, W, converged, k):
+        eta = D @ W
+        if converged and np.max(np.abs(eta)) < 30:
+            return
+        if self._separated(D, labels, k):
+            raise SeparationError(
+                "the classes are separated by hyperplanes in X (perfect or quasi-complete separation): "
+                "the log-likelihood keeps increasing as the coefficients grow, so the maximum-likelihood "
+                "estimate does not exist. Use a prior, which keeps them finite: "
+                "SoftmaxRegression(prior='gaussian', prior_scale=...)")

@@ -180,3 +180,9 @@ def test_bad_inputs(logistic_data):
         LogisticRegression().fit(np.column_stack([X, 2 * X[:, 1]]), y)
     with pytest.raises(ValueError, match="level must lie in"):
         LinearRegression().fit(X, y).conf_int(level=2)
+
+
+def test_an_exact_fit_has_no_maximum_likelihood_estimate():
+    """RSS = 0: the likelihood grows without bound as sigma2 -> 0."""
+    with pytest.raises(ValueError, match="fits y exactly"):
+        LinearRegression().fit([[1.0], [2.0]], [30.0, 34.0])
