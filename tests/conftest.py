@@ -5,7 +5,7 @@ import pytest
 from hypothesis import settings
 from scipy import stats
 
-from mlebook.models import Bernoulli, Categorical, Exponential, Gaussian, Poisson
+from mlebook.models import Bernoulli, Categorical, Exponential, Gamma, Gaussian, Poisson
 
 settings.register_profile("book", deadline=None, max_examples=60, derandomize=True)
 settings.load_profile("book")
@@ -23,6 +23,7 @@ CASES = [
     ("poisson", Poisson(), 3.5, lambda x, lam: stats.poisson.logpmf(x, lam)),
     ("exponential", Exponential(), 2.0, lambda x, r: stats.expon.logpdf(x, scale=1 / r)),
     ("categorical", Categorical(3), (0.2, 0.3, 0.5), _categorical_logpmf),
+    ("gamma", Gamma(), (2.5, 1.5), lambda x, t: stats.gamma.logpdf(x, t[0], scale=t[1])),
 ]
 
 

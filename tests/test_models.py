@@ -8,7 +8,7 @@ from scipy import optimize, stats
 from scipy.differentiate import hessian as scipy_hessian
 from scipy.differentiate import jacobian as scipy_jacobian
 
-from mlebook.models import Bernoulli, Categorical, Exponential, Gaussian, Poisson
+from mlebook.models import Bernoulli, Categorical, Exponential, Gamma, Gaussian, Poisson
 
 
 def _perturbed(model, params, scale=0.9):
@@ -18,6 +18,8 @@ def _perturbed(model, params, scale=0.9):
         return q / q.sum()
     if isinstance(model, Gaussian):
         return (params[0] + 0.3, params[1] * 1.4)
+    if isinstance(model, Gamma):
+        return (params[0] * 1.3, params[1] * 0.8)
     return params * scale
 
 
@@ -29,6 +31,11 @@ def generic_mle(model, x):
         res = optimize.minimize(nll, [0.0, 0.0], method="Nelder-Mead",
                                 options={"xatol": 1e-11, "fatol": 1e-14, "maxiter": 20_000})
         return np.array([res.x[0], np.exp(res.x[1])])
+    if isinstance(model, Gamma):
+        nll = lambda t: -model.loglik(np.exp(t), x)
+        res = optimize.minimize(nll, [0.0, np.log(x.mean())], method="Nelder-Mead",
+                                options={"xatol": 1e-11, "fatol": 1e-14, "maxiter": 20_000})
+        return np.exp(res.x)
     if isinstance(model, Categorical):
         k = model.k
         res = optimize.minimize(lambda q: -model.loglik(q / q.sum(), x),
@@ -141,6 +148,7 @@ def test_samples_have_the_right_moments(case, rng):
         Gaussian: lambda: stats.norm(params[0], np.sqrt(params[1])),
         Poisson: lambda: stats.poisson(params),
         Exponential: lambda: stats.expon(scale=1 / params),
+        Gamma: lambda: stats.gamma(params[0], scale=params[1]),
     }[type(model)]()
     assert abs(x.mean() - dist.mean()) < 5 * dist.std() / np.sqrt(x.size)
     assert x.var() == pytest.approx(dist.var(), rel=0.02)
@@ -157,7 +165,7 @@ def test_symbolic_density_matches_the_numeric_one(case, rng):
     d = model.logpdf_sym()
     theta = np.atleast_1d(np.asarray(params, dtype=float))
     free = dict(zip(d.params, theta[: len(d.params)]))
-    discrete = model.support not in ("real", "nonnegative")
+    discrete = model.support in ("binary", "count", "labels")
     for value in np.unique(model.sample(params, 20, rng))[:5]:
         value = int(value) if discrete else float(value)
         symbolic_value = float(d.logpdf.subs(d.x, value).subs(free))

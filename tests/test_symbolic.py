@@ -5,11 +5,14 @@ import pytest
 import sympy as sp
 
 from mlebook import symbolic
-from mlebook.models import Bernoulli, Categorical, Exponential, Gaussian, Poisson
+from mlebook.models import Bernoulli, Categorical, Exponential, Gamma, Gaussian, Poisson
 
 
 def test_symbolic_mle_equals_the_implemented_mle(case, rng):
     model, params, _ = case
+    if isinstance(model, Gamma):
+        pytest.skip("the Gamma shape solves an equation in the digamma function, which has no closed "
+                    "form; tests/test_gamma.py checks its Newton solution instead")
     d = model.logpdf_sym()
     solution = symbolic.mle(d)
     assert set(solution) == set(d.params)

@@ -4,12 +4,13 @@ import numpy as np
 import pytest
 
 from mlebook import fit
-from mlebook.models import Bernoulli, Categorical, Exponential, Gaussian, Poisson
+from mlebook.models import Bernoulli, Categorical, Exponential, Gamma, Gaussian, Poisson
 from mlebook.optim import gradient_descent
 from mlebook.validation import as_data, as_matrix, check_rng
 
-MODELS = [(Bernoulli(), 0.5), (Gaussian(), (0.0, 1.0)), (Poisson(), 1.0), (Exponential(), 1.0), (Categorical(3), [0.2, 0.3, 0.5])]
-IDS = ["bernoulli", "gaussian", "poisson", "exponential", "categorical"]
+MODELS = [(Bernoulli(), 0.5), (Gaussian(), (0.0, 1.0)), (Poisson(), 1.0), (Exponential(), 1.0), (Categorical(3), [0.2, 0.3, 0.5]),
+          (Gamma(), (2.0, 1.0))]
+IDS = ["bernoulli", "gaussian", "poisson", "exponential", "categorical", "gamma"]
 
 
 @pytest.mark.parametrize("model, params", MODELS, ids=IDS)
@@ -37,6 +38,7 @@ def test_bad_data_for_every_method(model, params, bad, message):
     (Exponential(), 1.0, [1.0, -0.1], "only non-negative numbers"),
     (Categorical(3), [0.2, 0.3, 0.5], [0, 3], "only integer labels 0..2; found 3"),
     (Categorical(3), [0.2, 0.3, 0.5], [0, 1.5], "integer labels"),
+    (Gamma(), (2.0, 1.0), [1.0, 0.0], "only positive numbers; found 0"),
 ])
 def test_data_outside_the_support(model, params, bad, message):
     with pytest.raises(ValueError, match=message):
@@ -60,6 +62,9 @@ def test_data_outside_the_support(model, params, bad, message):
     (Categorical(3), [0.5, 0.6, -0.1], "p must have (non-negative|strictly positive) entries"),
     (Categorical(3), [0.5, 0.6, 0.1], "p must sum to 1"),
     (Categorical(3), [0.5, 0.5], "p must be a vector of 3 probabilities"),
+    (Gamma(), (0.0, 1.0), "shape must lie in"),
+    (Gamma(), (2.0, -1.0), "scale must lie in"),
+    (Gamma(), 2.0, r"params must be a pair \(shape, scale\)"),
 ])
 def test_parameters_outside_the_space(model, bad, message):
     with pytest.raises((ValueError, TypeError), match=message):
