@@ -1,14 +1,21 @@
 # The book's commands. Each sets up .venv (once, and again when requirements change) first.
-#   make book      build the static site into _build/html (warnings are errors)
-#   make test      run the whole test suite: package, notebooks (nbval), book build, site in a browser
-#   make execute   re-execute every chapter notebook in place, to refresh stored outputs
+#   make book         build the static site into _build/html (warnings are errors)
+#   make test         run the whole test suite: package, notebooks (nbval), book build, site in a
+#                     browser, student edition (no solution leaks), assignments graded end to end
+#   make execute      re-execute every chapter notebook in place, to refresh stored outputs
+# For instructors (see instructor_guide.md):
+#   make student      build the student edition (no solutions) into _build/student/html, and the
+#                     student notebooks into _build/student/notebooks
+#   make assignments  run otter assign on every assignments/*.ipynb into dist/assignments/
+#   make grade SUBMISSIONS=folder [ASSIGNMENT=name]
+#                     grade a folder of submitted notebooks (no Docker) into dist/grades/NAME.csv
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test execute clean
+.PHONY: book test execute clean student assignments grade
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,10 +27,20 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html --warningiserror --nitpick --keep-going
 
 test: $(STAMP)
-	$(BIN)/python -m pytest --nbval --nbval-current-env tests chapters
+	$(BIN)/python -m pytest --nbval --nbval-current-env --doctest-modules mlebook tests chapters
 
 execute: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py
+
+student: $(STAMP)
+	$(BIN)/python scripts/student_edition.py
+
+assignments: $(STAMP)
+	$(BIN)/python scripts/assignments.py
+
+grade: $(STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [ASSIGNMENT=name]" >&2; exit 2; }
+	$(BIN)/python scripts/grade.py "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)")
 
 clean:
 	rm -rf _build

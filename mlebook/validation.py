@@ -269,7 +269,7 @@ def check_rng(rng: Any, name: str = "rng") -> np.random.Generator:
 
     The global numpy random state is never used: pass a seeded generator to get repeatable draws.
 
-    >>> check_rng(0).integers(10) == check_rng(0).integers(10)
+    >>> bool(check_rng(0).integers(10) == check_rng(0).integers(10))
     True
     """
     if isinstance(rng, np.random.Generator):

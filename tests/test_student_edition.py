@@ -1,0 +1,264 @@
+"""The student edition (`make student`) contains no exercise solution at all.
+
+The stripping is tested on small examples of every form a solution can take. Then the whole
+student edition is built, and every file of it (pages, search index, `_sources`, the
+downloadable notebooks, the student notebooks) is searched for the text of every solution in
+the book, collected from the sources listed in `_toc.yml`, and for the solution markers. To
+show that this search can fail, the same checker is run on a small build of the full edition,
+where it must find every solution of the chapter it builds.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "scripts"))
+import student_edition as se  # noqa: E402  (scripts/student_edition.py)
+
+
+def md(text):
+    return nbformat.v4.new_markdown_cell(text)
+
+
+def code(text, outputs=()):
+    cell = nbformat.v4.new_code_cell(text)
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in outputs]
+    return cell
+
+
+def notebook(*cells):
+    return nbformat.v4.new_notebook(cells=list(cells))
+
+
+EXERCISE = "````{exercise} Title %s\n:label: ex-%s\n\nDo something %s.\n````"
+START = "```{solution-start} ex-%s\n:class: dropdown\n```"
+END = "```{solution-end}\n```"
+
+
+# --------------------------------------------------------------------------- stripping, in small
+def test_gated_solutions_whose_markers_share_cells_with_other_text():
+    # As the chapters are written: the exercise and the solution-start share a cell, and the
+    # end of one solution shares a cell with the next exercise and its solution-start.
+    nb = notebook(
+        md("## Exercises\n\n" + EXERCISE % ("A", "a", "first") + "\n\n" + START % "a"),
+        code("secret_alpha = 41 + 1\nprint(secret_alpha)", outputs=["42 secret output\n"]),
+        md("The hidden explanation of alpha.\n\n" + END + "\n\n" + EXERCISE % ("B", "b", "second")
+           + "\n\n" + START % "b"),
+        md("Only words in the second solution, no code at all."),
+        md(END + "\n\nText after the exercises."),
+    )
+    stripped, solutions = se.strip_notebook(nb, "toy.ipynb")
+    sources = [c.source for c in stripped.cells]
+    kinds = [c.cell_type for c in stripped.cells]
+    assert [s.label for s in solutions] == ["ex-a", "ex-b"]
+    assert solutions[0].has_code and not solutions[1].has_code
+    assert any("42 secret output" in chunk for chunk in solutions[0].chunks)
+    text = "\n".join(sources)
+    for secret in ("secret_alpha", "hidden explanation", "Only words", "solution-start",
+                   "solution-end"):
+        assert secret not in text
+    assert kinds == ["markdown", "markdown", "code", "markdown", "markdown", "markdown"]
+    assert sources[0].startswith("## Exercises") and "{exercise} Title A" in sources[0]
+    assert sources[1] == se.PLACEHOLDER and sources[2] == ""
+    assert stripped.cells[2].metadata["tags"] == ["remove-cell"]
+    assert "{exercise} Title B" in sources[3]
+    assert sources[4] == se.PLACEHOLDER and sources[5] == "Text after the exercises."
+    assert len({c.id for c in stripped.cells}) == len(stripped.cells)
+    nbformat.validate(stripped)
+
+
+@pytest.mark.parametrize("fence", ["```", "````", ":::", "::::"])
+def test_plain_solution_directives_with_any_fence(fence):
+    page = (f"# A page\n\n{EXERCISE % ('C', 'c', 'third')}\n\n"
+            f"{fence}{{solution}} ex-c\n:label: sol-c\n:class: dropdown\n\n"
+            "The plain answer is forty-two.\n\n"
+            + ("````python\nprint('inner code')\n````\n\n" if fence == "::::" else "")
+            + f"{fence}\n\nSee {{ref}}`the answer <sol-c>` and {{ref}}`sol-c`, "
+            "and {ref}`ex-c`.\n")
+    text, solutions = se.strip_markdown_page(page, "page.md")
+    assert [s.label for s in solutions] == ["ex-c"] and solutions[0].labels == {"sol-c"}
+    assert "forty-two" not in text and "inner code" not in text and "{solution}" not in text
+    assert se.PLACEHOLDER in text and "{exercise} Title C" in text
+    rewritten = se.rewrite_references(text, solutions[0].labels)
+    assert "sol-c" not in rewritten and "See the answer and a solution in the full edition" in rewritten
+    assert "{ref}`ex-c`" in rewritten          # references to exercises are kept
+
+
+def test_a_plain_solution_inside_a_notebook_markdown_cell():
+    nb = notebook(md("Intro.\n\n:::{solution} ex-d\nSecret words of d.\n:::\n\nOutro."))
+    stripped, solutions = se.strip_notebook(nb, "toy.ipynb")
+    assert solutions[0].label == "ex-d" and "Secret words of d." in solutions[0].chunks[0]
+    assert stripped.cells[0].source == f"Intro.\n\n\n{se.PLACEHOLDER}\n\n\nOutro."
+
+
+def test_code_blocks_that_show_the_syntax_are_not_solutions():
+    page = ("# Guide\n\n`````markdown\n```{solution-start} ex-x\n:class: dropdown\n```\n"
+            "text\n```{solution-end}\n```\n`````\n")
+    text, solutions = se.strip_markdown_page(page, "guide.md")
+    assert solutions == [] and text == page
+
+
+def test_gated_solutions_in_a_markdown_page():
+    page = (f"{EXERCISE % ('E', 'e', 'fifth')}\n\n{START % 'e'}\n\n(eq-secret)=\n"
+            "Secret derivation.\n\n```{code-cell} ipython3\nx = 1\n```\n\n"
+            f"{END}\n\nAfter.\n")
+    text, solutions = se.strip_markdown_page(page, "page.md")
+    assert "Secret derivation" not in text and "x = 1" not in text and "After." in text
+    assert solutions[0].labels == {"eq-secret"} and solutions[0].has_code
+
+
+def test_labels_defined_by_a_solution_figure_are_removed_from_references():
+    cell = code("plot()")
+    cell.metadata["mystnb"] = {"figure": {"name": "fig-secret", "caption": "c"}}
+    nb = notebook(md(EXERCISE % ("F", "f", "sixth") + "\n\n" + START % "f"), cell, md(END),
+                  md("As {numref}`fig-secret` shows."))
+    _, solutions = se.strip_notebook(nb, "toy.ipynb")
+    assert "fig-secret" in solutions[0].labels
+    assert se.rewrite_references("As {numref}`fig-secret` shows.", solutions[0].labels) == \
+        "As a solution in the full edition shows."
+
+
+@pytest.mark.parametrize("cells, message", [
+    ([md(START % "g"), code("x = 1")], "has no solution-end"),
+    ([md(END)], "solution-end without a solution-start"),
+    ([md(START % "g"), md(START % "h")], "inside the solution"),
+    ([md("```{solution} ex-i\nnever closed")], "unclosed"),
+])
+def test_unbalanced_markers_are_errors_naming_the_page(cells, message):
+    with pytest.raises(ValueError, match=message):
+        se.strip_notebook(notebook(*cells), "chapters/bad.ipynb")
+
+
+def test_the_leak_checker_compares_words_not_markup(tmp_path):
+    sol = se.Solution("x.ipynb", "ex-a", chunks=["The posterior mode is (k + a - 1) / (n + a + b - 2)."])
+    (tmp_path / "page.html").write_text(
+        "<p>The <em>posterior</em> mode is <span class=\"math\">\\((k + a - 1) / (n + a + b - 2)"
+        "\\)</span>.</p>")
+    (tmp_path / "clean.html").write_text("<p>The posterior mode is left to you.</p>")
+    leaks = se.find_leaks([tmp_path], [sol], allowed=set())
+    assert [leak.path.name for leak in leaks] == ["page.html"]
+
+
+# --------------------------------------------------------------------------- the real book
+def test_every_page_in_the_toc_is_found_and_every_solution_collected():
+    pages = se.book_pages()
+    assert pages[0].stem == "intro" and any(p.suffix == ".ipynb" for p in pages)
+    solutions = se.collect_solutions()
+    chapters = [p for p in pages if p.parent.name == "chapters"]
+    # Every solution of every chapter is found: as many as the chapter has solution directives.
+    assert solutions and chapters
+    for chapter in chapters:
+        text = chapter.read_text()
+        starts = text.count("{solution-start}") + len(re.findall(r"[`:]{3,}\{solution\}", text))
+        found = [s for s in solutions if s.source == chapter.relative_to(ROOT).as_posix()]
+        assert len(found) == starts, chapter.name
+
+
+originals: dict[Path, object] = {}
+
+
+@pytest.fixture(scope="module")
+def student(tmp_path_factory):
+    """The student edition, built as `make student` builds it, into a scratch folder."""
+    out = tmp_path_factory.mktemp("student")
+    # The chapters as they were when the edition was made (they may change while tests run).
+    originals.update({p: nbformat.read(p, as_version=4) for p in se.book_pages()
+                      if p.suffix == ".ipynb"})
+    staged, solutions = se.stage(out)
+    notebooks = se.write_notebooks(out, staged)
+    proc = se.build(out)
+    return out, staged, solutions, notebooks, proc
+
+
+def _built(student):
+    out, staged, solutions, notebooks, proc = student
+    if proc.returncode != 0:
+        pytest.fail(f"the student edition did not build:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return out
+
+
+@pytest.mark.book
+def test_the_student_edition_builds_with_warnings_as_errors(student):
+    out = _built(student)
+    log = student[4].stdout + student[4].stderr
+    assert not re.findall(r".*(?:WARNING|ERROR): .*", log)
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    for entry in se.toc_entries(toc):
+        built = (out / "html" / f"{entry}.html").exists()
+        assert built == (entry not in se.INSTRUCTOR_ONLY), entry
+    index = (out / "html" / "intro.html").read_text()
+    assert "(student edition)" in index and "student edition" in index
+
+
+@pytest.mark.book
+def test_nothing_of_any_solution_leaks_into_the_student_edition(student):
+    out = _built(student)
+    _, staged, _, _, _ = student
+    solutions = [s for s in se.collect_solutions() if Path(s.source).stem not in se.INSTRUCTOR_ONLY]
+    allowed = se.kept_ngrams(staged)
+    assert solutions
+    # Every solution of some length has words of its own to look for.
+    for sol in solutions:
+        if len(se.tokens(" ".join(sol.chunks))) >= 3 * se.NGRAM:
+            assert se.distinctive_ngrams(sol, allowed), sol.label
+    folders = [out / "html", out / "notebooks"]
+    assert (out / "html" / "searchindex.js").exists()
+    assert list((out / "html" / "_sources").rglob("*.ipynb"))
+    leaks = se.find_leaks(folders, solutions, allowed)
+    assert not leaks, "\n".join(f"{leak.path.relative_to(out)}: {leak.what}" for leak in leaks[:30])
+
+
+@pytest.mark.book
+def test_student_notebooks_have_placeholders_and_keep_the_main_texts_outputs(student):
+    _built(student)
+    _, staged, solutions, notebooks, _ = student
+    assert sorted(p.name for p in notebooks) == sorted(p.name for p in originals)
+    for original_path, original in originals.items():
+        stripped = nbformat.read(next(p for p in notebooks if p.name == original_path.name), 4)
+        rel = original_path.relative_to(ROOT).as_posix()
+        n_solutions = sum(1 for s in solutions if s.source == rel)
+        placeholders = [c for c in stripped.cells if c.source == se.PLACEHOLDER]
+        assert len(placeholders) == n_solutions
+        # Every code cell of the main text is there, with the outputs the full edition stores.
+        kept = {c.id: c for c in stripped.cells if c.cell_type == "code" and c.source}
+        _, removed = se.strip_notebook(original, rel)
+        for cell in original.cells:
+            if cell.cell_type == "code" and cell.id in kept:
+                assert kept[cell.id].outputs == cell.outputs
+        empty_code = [c for c in stripped.cells if c.cell_type == "code" and not c.source]
+        assert len(empty_code) == sum(1 for s in removed if s.has_code)
+        # and the page shows every figure of the main text.
+        images = sum(1 for c in kept.values() for o in c.outputs if "image/png" in o.get("data", {}))
+        page = (student[0] / "html" / rel.replace(".ipynb", ".html")).read_text()
+        assert page.count("<img") >= images
+        assert page.count(se.PLACEHOLDER.strip("*")) == n_solutions
+
+
+@pytest.mark.book
+def test_the_leak_check_finds_the_solutions_of_a_full_edition(tmp_path):
+    # The same pipeline with the solutions kept, for one chapter: the checker must find every
+    # one of its solutions in the chapter's page and in its downloadable notebook. (Alone, the
+    # chapter's links to other chapters and to the bibliography dangle, so warnings are allowed.)
+    chapter = next(p for p in se.book_pages() if p.suffix == ".ipynb")
+    entry = chapter.relative_to(ROOT).with_suffix("").as_posix()
+    se.stage(tmp_path, keep_solutions=True, pages=[entry])
+    proc = se.build(tmp_path, strict=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    solutions = [s for s in se.collect_solutions() if s.source == chapter.relative_to(ROOT).as_posix()]
+    allowed = se.kept_ngrams(se.stage(tmp_path / "stripped", pages=[entry])[0])
+    leaks = se.find_leaks([tmp_path / "html"], solutions, allowed)
+    page = tmp_path / "html" / f"{entry}.html"
+    download = tmp_path / "html" / "_sources" / f"{entry}.ipynb"
+    for path in (page, download):
+        found = {m.group(1) for leak in leaks if leak.path == path
+                 for m in [re.search(r"solution of (\S+):", leak.what)] if m}
+        assert found == {s.label for s in solutions}, path
+    markers = {leak.what for leak in leaks if leak.what.startswith("the marker")}
+    assert {"the marker 'Solution to'", "the marker 'class=\"solution'"} <= markers
