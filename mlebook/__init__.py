@@ -1,21 +1,32 @@
 """mlebook: the helper package of the Maximum Likelihood Estimation textbook.
 
-Every chapter imports it. The modules, one concept each:
+Every chapter imports it, and its source is meant to be read next to the chapters. The
+modules, one concept each:
 
 * :mod:`mlebook.models`: distributions with one interface (log-likelihood, MLE, score,
-  Fisher information, sampling, sympy form);
-* :mod:`mlebook.fitting`: numerical maximum likelihood, standard errors, Wald and profile
-  intervals (:func:`fit` is re-exported here);
-* :mod:`mlebook.symbolic`: sympy derivations of log-likelihoods, MLEs and information;
-* :mod:`mlebook.optim`: gradient descent (and later Newton's method) written out for
-  teaching, recording their paths;
+  observed and Fisher information, sampling, sympy form): Bernoulli, Gaussian, Poisson,
+  Exponential, Categorical, Gamma;
+* :mod:`mlebook.fitting`: numerical maximum likelihood with standard errors from the
+  observed information, Wald and profile-likelihood intervals (:func:`fit` is re-exported);
+* :mod:`mlebook.symbolic`: sympy derivations of log-likelihoods, scores, MLEs and information;
+* :mod:`mlebook.asymptotics`: sampling distributions, vectorized intervals and coverage;
+* :mod:`mlebook.regression`: linear, logistic and softmax regression by maximum likelihood or
+  MAP (Gaussian and Laplace priors);
+* :mod:`mlebook.losses`: the losses of machine learning as negative log-likelihoods;
+* :mod:`mlebook.priors`: conjugate MAP estimates;
+* :mod:`mlebook.mixture`: Gaussian mixtures fitted by EM;
+* :mod:`mlebook.optim`: gradient descent, Newton's method and BFGS written out for teaching,
+  recording their paths;
+* :mod:`mlebook.parametrization`: the unconstrained coordinates numerical fitting searches;
 * :mod:`mlebook.validation`: the input checks every public function shares;
 * :mod:`mlebook.plotting`: the book's figure helpers (imported on demand, since it loads
   matplotlib).
 """
 
-from . import fitting, models, optim, symbolic, validation
+from . import (asymptotics, fitting, losses, mixture, models, optim, priors, regression, symbolic,
+               validation)
 from .fitting import FitResult, fit
 
-__all__ = ["fit", "FitResult", "fitting", "models", "optim", "symbolic", "validation"]
+__all__ = ["fit", "FitResult", "asymptotics", "fitting", "losses", "mixture", "models", "optim",
+           "priors", "regression", "symbolic", "validation"]
 __version__ = "0.1.0"

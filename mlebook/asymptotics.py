@@ -35,9 +35,10 @@ from dataclasses import dataclass
 from typing import Callable, Iterator
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import stats
 
 from . import validation as v
+from .fitting import interval_end
 from .models import Bernoulli, Categorical, Exponential, Gamma, Gaussian, Model, Poisson
 
 __all__ = ["sampling_distribution", "standardized", "wald_intervals", "profile_intervals",
@@ -316,28 +317,10 @@ def profile_intervals(model: Model, samples, level: float = 0.95) -> np.ndarray:
         def excess(t, row=row, cut=cut):
             return float(model._loglik(t, row)) - cut
 
-        out[r] = [_profile_end(excess, est, -1, low), _profile_end(excess, est, 1, high)]
+        step = 0.5 * max(abs(est), 1e-3)
+        out[r] = [interval_end(excess, est, -1, low, step, margin=1e-12),
+                  interval_end(excess, est, 1, high, step, margin=1e-12)]
     return _finish(out, inverse, single)
-
-
-def _profile_end(excess: Callable[[float], float], est: float, direction: int, bound: float) -> float:
-    """Where ``excess`` (log-likelihood minus the cut-off, positive at ``est``) crosses zero
-    on one side of the estimate; the boundary if it never does."""
-    if est == bound:
-        return float(bound)
-    if np.isfinite(bound):
-        near = bound - direction * 1e-12 * max(1.0, abs(bound), abs(est - bound))
-        if (near - est) * direction <= 0 or excess(near) >= 0:
-            return float(bound)
-        return float(optimize.brentq(excess, min(est, near), max(est, near), xtol=1e-13, rtol=1e-13))
-    step = 0.5 * max(abs(est), 1e-3)
-    inside = est
-    for _ in range(200):
-        trial = est + direction * step
-        if excess(trial) < 0:
-            return float(optimize.brentq(excess, min(inside, trial), max(inside, trial), xtol=1e-13, rtol=1e-13))
-        inside, step = trial, 2 * step
-    raise RuntimeError("the log-likelihood never fell below the cut-off; is the parameter identified?")
 
 
 # --------------------------------------------------------------------------- coverage

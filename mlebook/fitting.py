@@ -30,7 +30,7 @@ from . import validation as v
 from .models import Model
 from .parametrization import Box
 
-__all__ = ["fit", "FitResult", "numerical_hessian"]
+__all__ = ["fit", "FitResult", "numerical_hessian", "interval_end"]
 
 #: A fit has converged when the log-likelihood could rise by less than this by one more
 #: Newton step (half the Newton decrement, ``g' H^-1 g / 2``).
@@ -185,27 +185,34 @@ class _Profile:
         return ends[0], ends[1]
 
     def _end(self, estimate, direction, bound, target, step):
-        """Walk outward from the estimate until the profile drops below ``target``, then
-        find the crossing with Brent's method. Stop at the boundary if it never drops."""
-        f = lambda t: self.loglik(t) - target  # noqa: E731
-        if step is None:
-            step = 0.1 * (abs(estimate) + 1) if not np.isfinite(bound) else 0.1 * abs(bound - estimate)
-        inside = estimate
-        for _ in range(60):
-            trial = estimate + direction * step
-            if np.isfinite(bound) and (trial - bound) * direction >= 0:
-                # Close to the boundary: the value there decides.
-                near = bound - direction * 1e-9 * max(1.0, abs(bound))
-                if (near - estimate) * direction <= 0:  # the estimate sits on the boundary
-                    return float(bound)
-                if f(near) >= 0:
-                    return float(bound)
-                return float(optimize.brentq(f, min(inside, near), max(inside, near), xtol=1e-12, rtol=1e-12))
-            if f(trial) < 0:
-                return float(optimize.brentq(f, min(inside, trial), max(inside, trial), xtol=1e-12, rtol=1e-12))
-            inside = trial
-            step *= 2
-        raise RuntimeError("the profile likelihood never fell below the cut-off; is the parameter identified?")
+        return interval_end(lambda t: self.loglik(t) - target, estimate, direction, bound, step)
+
+
+def interval_end(excess: Callable[[float], float], estimate: float, direction: int, bound: float,
+                 step: float | None = None, margin: float = 1e-9) -> float:
+    """One end of a likelihood interval: where ``excess`` crosses zero on one side of the estimate.
+
+    ``excess(t)`` is the (profile) log-likelihood at ``t`` minus the cut-off, positive at the
+    estimate. Walk outward from ``estimate`` in the ``direction`` (-1 or +1), doubling the
+    ``step``, until ``excess`` turns negative, then find the crossing with Brent's method. If
+    the walk reaches the parameter space's ``bound`` first, the value just inside it (``margin``
+    away, relative) decides: still positive means the interval runs to the boundary.
+    """
+    if step is None or not step > 0:
+        step = 0.1 * (abs(estimate) + 1) if not np.isfinite(bound) else 0.1 * abs(bound - estimate)
+    inside = estimate
+    for _ in range(200):
+        trial = estimate + direction * step
+        if np.isfinite(bound) and (trial - bound) * direction >= 0:
+            near = bound - direction * margin * max(1.0, abs(bound))
+            if (near - estimate) * direction <= 0 or excess(near) >= 0:  # the boundary is the end
+                return float(bound)
+            return float(optimize.brentq(excess, min(inside, near), max(inside, near), xtol=1e-13, rtol=1e-13))
+        if excess(trial) < 0:
+            return float(optimize.brentq(excess, min(inside, trial), max(inside, trial), xtol=1e-13, rtol=1e-13))
+        inside = trial
+        step *= 2
+    raise RuntimeError("the likelihood never fell below the cut-off; is the parameter identified?")
 
 
 def numerical_hessian(f: Callable[[np.ndarray], float], x: Sequence[float], scale: Sequence[float]) -> np.ndarray:

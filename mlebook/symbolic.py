@@ -48,20 +48,24 @@ def _check_density(density) -> SymbolicDensity:
 
 
 def data_sum(term: sp.Expr) -> sp.Expr:
-    """Sum ``term`` (written in ``x[i]``) over ``i = 1..n``, pulling out what does not depend on the data.
+    """Sum ``term`` (written in ``x[i]``) over ``i = 1..n``, pulling out what does not depend on ``i``.
 
     Each additive piece ``c(theta) * g(x[i])`` becomes ``c(theta) * Sum(g(x[i]), (i, 1, n))``,
-    and a piece free of the data becomes ``n * c(theta)``.
+    and a piece free of the observation index becomes ``n * c(theta)``. Other per-observation
+    data written with the same index, such as weights ``r[i]``, stay inside the sums.
 
     Examples
     --------
     >>> p = sp.Symbol("p")
     >>> data_sum(x[i] * sp.log(p) + 1)
     n + log(p)*Sum(x[i], (i, 1, n))
+    >>> r, mu = sp.IndexedBase("r"), sp.Symbol("mu")
+    >>> data_sum(r[i] * (x[i] - mu))
+    -mu*Sum(r[i], (i, 1, n)) + Sum(r[i]*x[i], (i, 1, n))
     """
     total = sp.Integer(0)
     for piece in sp.Add.make_args(sp.expand(term)):
-        coef, data_part = piece.as_independent(x[i], as_Add=False)
+        coef, data_part = piece.as_independent(i, as_Add=False)
         total += coef * (n if data_part == 1 else sp.Sum(data_part, (i, 1, n)))
     return total
 
@@ -95,10 +99,15 @@ def mle(density: SymbolicDensity) -> dict:
     Raises
     ------
     ValueError
-        If sympy finds no stationary point in the parameter space, or more than one.
+        If sympy finds no stationary point in the parameter space, or more than one, or
+        cannot solve the score equations in closed form (the Gamma shape, for example).
     """
     d = _check_density(density)
-    solutions = sp.solve(score(d), list(d.params), dict=True)
+    try:
+        solutions = sp.solve(score(d), list(d.params), dict=True)
+    except NotImplementedError:
+        raise ValueError("sympy cannot solve the score equations in closed form; "
+                         "maximize the likelihood numerically (mlebook.fit)") from None
     if len(solutions) != 1:
         raise ValueError(f"expected one stationary point of the log-likelihood, found {len(solutions)}: {solutions}")
     return solutions[0]
@@ -120,30 +129,59 @@ def fisher_information(density: SymbolicDensity):
 def evaluate(expr, data, values: Mapping | None = None):
     """Put a data set (and optionally parameter values) into an expression from this module.
 
-    Every ``Sum(g(x[i]), (i, 1, n))`` is replaced by the numeric sum of ``g`` over ``data``
+    Every ``Sum(g(x[i]), (i, 1, n))`` is replaced by the numeric sum of ``g`` over the data
     and ``n`` by the sample size; ``values`` maps remaining symbols to numbers.
+
+    Parameters
+    ----------
+    expr : sympy expression or Matrix
+    data : array_like or dict
+        The sample ``x`` (1-D), or a dict mapping each ``IndexedBase`` in the sums (``x``,
+        weights ``r``, ...) to a 1-D array, all of the same length.
+    values : dict, optional
+        Numbers for the remaining symbols (parameters).
 
     Returns
     -------
     float, or a numpy array for a ``Matrix``; a sympy expression if free symbols remain.
+
+    Examples
+    --------
+    >>> r = sp.IndexedBase("r")
+    >>> evaluate(data_sum(r[i] * x[i]) / sp.Sum(r[i], (i, 1, n)), {x: [1.0, 3.0], r: [1.0, 3.0]})
+    2.5
     """
-    arr = np.asarray(data, dtype=float)
-    if arr.ndim != 1 or arr.size == 0:
-        raise ValueError(f"data must be a non-empty 1-D sample, got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError("data contains NaN or infinite values")
+    columns = dict(data) if isinstance(data, Mapping) else {x: data}
+    arrays, size = {}, None
+    for base, column in columns.items():
+        if not isinstance(base, sp.IndexedBase):
+            raise TypeError(f"data keys must be sympy IndexedBase objects such as x, got {base!r}")
+        arr = np.asarray(column, dtype=float)
+        if arr.ndim != 1 or arr.size == 0:
+            raise ValueError(f"data must be a non-empty 1-D sample, got shape {arr.shape} for {base}")
+        if not np.all(np.isfinite(arr)):
+            raise ValueError(f"data contains NaN or infinite values (in {base})")
+        if size is not None and arr.size != size:
+            raise ValueError(f"data columns must have the same length, got {size} and {arr.size} (for {base})")
+        arrays[base], size = arr, arr.size
     expr = sp.sympify(expr)
     if values:
         expr = expr.subs(dict(values))
-    xi = sp.Dummy("xi")
-    sums = {}
-    for s in expr.atoms(sp.Sum):
-        summand = s.function.subs(x[i], xi).rewrite(sp.Piecewise)
-        if summand.free_symbols - {xi}:
-            continue  # the summand still involves unknown parameters: leave the sum symbolic
-        g = sp.lambdify(xi, summand, modules=["scipy", "numpy"])
-        sums[s] = sp.Float(float(np.sum(np.broadcast_to(g(arr), arr.shape))), 17)
-    out = expr.xreplace(sums).subs(n, arr.size)
+    dummies = {base: sp.Dummy(str(base)) for base in arrays}
+    done = set()
+    while True:  # innermost sums first: sympy may have nested one sum inside another
+        sums = {}
+        for s in expr.atoms(sp.Sum) - done:
+            summand = s.function.subs({base[i]: d for base, d in dummies.items()}).rewrite(sp.Piecewise)
+            if summand.free_symbols - set(dummies.values()):
+                done.add(s)  # unknown parameters, or a sum not evaluated yet: leave it for now
+                continue
+            g = sp.lambdify(list(dummies.values()), summand, modules=["scipy", "numpy"])
+            sums[s] = sp.Float(float(np.sum(np.broadcast_to(g(*arrays.values()), (size,)))), 17)
+        if not sums:
+            break
+        expr, done = expr.xreplace(sums), set()
+    out = expr.subs(n, size)
     if out.free_symbols:
         return out
     if isinstance(out, sp.MatrixBase):

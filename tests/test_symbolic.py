@@ -81,3 +81,28 @@ def test_bad_inputs():
         symbolic.evaluate(sp.Integer(1), [])
     with pytest.raises(ValueError, match="NaN"):
         symbolic.evaluate(sp.Integer(1), [1.0, np.nan])
+
+
+def test_weighted_sums_give_the_weighted_mle(rng):
+    """Responsibility-weighted Gaussian log-likelihood: the M-step of EM, derived and evaluated."""
+    r = sp.IndexedBase("r")
+    d = Gaussian().logpdf_sym()
+    mu, s2 = d.params
+    q = symbolic.data_sum(r[symbolic.i] * d.logpdf.subs(d.x, symbolic.x[symbolic.i]))
+    sol = sp.solve([sp.diff(q, mu), sp.diff(q, s2)], [mu, s2], dict=True)[0]
+    x, w = rng.normal(size=30), rng.random(30)
+    data = {symbolic.x: x, r: w}
+    mean = np.average(x, weights=w)
+    assert symbolic.evaluate(sol[mu], data) == pytest.approx(mean, rel=1e-12)
+    assert symbolic.evaluate(sol[s2], data) == pytest.approx(np.average((x - mean) ** 2, weights=w), rel=1e-10)
+    with pytest.raises(ValueError, match="same length"):
+        symbolic.evaluate(sol[mu], {symbolic.x: x, r: w[:-1]})
+    with pytest.raises(TypeError, match="IndexedBase"):
+        symbolic.evaluate(sol[mu], {"x": x})
+
+
+def test_no_closed_form_is_a_clear_error():
+    from mlebook.models import Gamma
+
+    with pytest.raises(ValueError, match="cannot solve the score equations in closed form"):
+        symbolic.mle(Gamma().logpdf_sym())
