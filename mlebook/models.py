@@ -354,10 +354,7 @@ class Gaussian(Model):
     support = "real"
 
     def _check_params(self, params, closed=False):
-        try:
-            mu, sigma2 = params
-        except (TypeError, ValueError):
-            raise ValueError(f"params must be a pair (mu, sigma2), got {params!r}") from None
+        mu, sigma2 = v.unpack_params(params, ("mu", "sigma2"))
         return v.check_real(mu, "mu"), v.check_positive(sigma2, "sigma2")
 
     def _logpdf(self, params, x):
@@ -455,10 +452,7 @@ class Gamma(Model):
     support = "positive"
 
     def _check_params(self, params, closed=False):
-        try:
-            shape, scale = params
-        except (TypeError, ValueError):
-            raise ValueError(f"params must be a pair (shape, scale), got {params!r}") from None
+        shape, scale = v.unpack_params(params, ("shape", "scale"))
         return v.check_positive(shape, "shape"), v.check_positive(scale, "scale")
 
     @staticmethod

@@ -59,6 +59,19 @@ def _check_prior(prior, prior_scale, allowed) -> float | None:
     return v.check_positive(prior_scale, "prior_scale")
 
 
+def _check_identified(D: np.ndarray, remedy: str) -> None:
+    """Without a prior the coefficients are identified only if the design has full column rank."""
+    n, k = D.shape
+    if n < k or np.linalg.matrix_rank(D) < k:
+        raise ValueError(f"X (with the intercept column) has rank below its {k} columns: the coefficients "
+                         f"are not identified; drop collinear features or use {remedy}")
+
+
+def _inverse(information: np.ndarray) -> np.ndarray:
+    """Covariance as the inverse of a positive-definite information matrix, via Cholesky."""
+    return linalg.cho_solve(linalg.cho_factor(information), np.eye(information.shape[0]))
+
+
 class _Regression:
     """Shared plumbing: input checks, the intercept, intervals."""
 
@@ -93,6 +106,33 @@ class _Regression:
         level = v.check_level(level)
         z = stats.norm.ppf(0.5 + level / 2)
         return np.column_stack([self.params_ - z * self.se_, self.params_ + z * self.se_])
+
+
+class _NewtonRegression(_Regression):
+    """Shared settings of the regressions fitted iteratively (logistic, softmax)."""
+
+    #: The priors this model accepts.
+    priors: tuple = (None, "gaussian")
+
+    def __init__(self, prior: str | None = None, prior_scale: float | None = None, fit_intercept: bool = True,
+                 tol: float = 1e-10, max_iter: int = 100):
+        self.prior = prior
+        self.prior_scale = prior_scale
+        self.fit_intercept = fit_intercept
+        self.tol = tol
+        self.max_iter = max_iter
+
+    def _check_settings(self) -> float | None:
+        """Validate the constructor's arguments; return the prior scale (None without a prior)."""
+        scale = _check_prior(self.prior, self.prior_scale, self.priors)
+        v.check_positive(self.tol, "tol")
+        v.check_positive_int(self.max_iter, "max_iter")
+        return scale
+
+    def _warn_if_not_converged(self, converged: bool) -> None:
+        if not converged:
+            warnings.warn(f"{type(self).__name__} did not converge in {self.max_iter} iterations", RuntimeWarning,
+                          stacklevel=3)
 
 
 class LinearRegression(_Regression):
@@ -158,9 +198,8 @@ class LinearRegression(_Regression):
         penalty = np.zeros(k)
         if scale is not None:
             penalty[int(self.fit_intercept):] = 1.0 / scale
-        elif n < k or np.linalg.matrix_rank(D) < k:
-            raise ValueError(f"X (with the intercept column) has rank below its {k} columns: the coefficients "
-                             "are not identified; drop collinear features or use prior='gaussian'")
+        else:
+            _check_identified(D, "prior='gaussian'")
         gram = D.T @ D + np.diag(penalty)
         factor = linalg.cho_factor(gram)
         params = linalg.cho_solve(factor, D.T @ y)
@@ -190,7 +229,7 @@ class LinearRegression(_Regression):
         return self.intercept_ + X @ self.coef_
 
 
-class LogisticRegression(_Regression):
+class LogisticRegression(_NewtonRegression):
     """Logistic regression: ``P(y = 1 | x) = sigmoid(b0 + x'b)``, by maximum likelihood or MAP.
 
     Parameters
@@ -242,28 +281,19 @@ class LogisticRegression(_Regression):
     array([0.57, 1.74])
     """
 
-    def __init__(self, prior: str | None = None, prior_scale: float | None = None, fit_intercept: bool = True,
-                 tol: float = 1e-10, max_iter: int = 100):
-        self.prior = prior
-        self.prior_scale = prior_scale
-        self.fit_intercept = fit_intercept
-        self.tol = tol
-        self.max_iter = max_iter
+    priors = PRIORS
 
     # ------------------------------------------------------------------ public
     def fit(self, X, y) -> "LogisticRegression":
         """Fit by Newton's method (MLE, Gaussian prior) or coordinate descent (Laplace); returns ``self``."""
-        scale = _check_prior(self.prior, self.prior_scale, PRIORS)
-        v.check_positive(self.tol, "tol")
-        v.check_positive_int(self.max_iter, "max_iter")
+        scale = self._check_settings()
         X, y = self._check_xy(X, y, "binary")
         D = _design(X, self.fit_intercept)
         n, k = D.shape
         penalized = np.ones(k, dtype=bool)
         penalized[0] = not self.fit_intercept
-        if scale is None and (n < k or np.linalg.matrix_rank(D) < k):
-            raise ValueError(f"X (with the intercept column) has rank below its {k} columns: the coefficients "
-                             "are not identified; drop collinear features or use a prior")
+        if scale is None:
+            _check_identified(D, "a prior")
 
         if self.prior == "laplace":
             params, n_iter, converged = self._coordinate_descent(D, y, penalized / scale)
@@ -282,12 +312,10 @@ class LogisticRegression(_Regression):
         else:
             p = expit(eta)
             info = (D * (p * (1 - p))[:, None]).T @ D + np.diag(precision)
-            self.cov_ = linalg.cho_solve(linalg.cho_factor(info), np.eye(k))
+            self.cov_ = _inverse(info)
         self.se_ = np.sqrt(np.diag(self.cov_))
         self.n_obs_ = n
-        if not converged:
-            warnings.warn(f"LogisticRegression did not converge in {self.max_iter} iterations", RuntimeWarning,
-                          stacklevel=2)
+        self._warn_if_not_converged(converged)
         return self
 
     def decision_function(self, X) -> np.ndarray:
@@ -410,7 +438,7 @@ class LogisticRegression(_Regression):
                 "LogisticRegression(prior='gaussian', prior_scale=...)")
 
 
-class SoftmaxRegression(_Regression):
+class SoftmaxRegression(_NewtonRegression):
     """Multinomial logistic (softmax) regression, fitted by minimizing the cross-entropy.
 
     For classes ``0, ..., k-1`` the model is ``P(y = j | x) = softmax(eta)_j`` with one linear
@@ -487,20 +515,10 @@ class SoftmaxRegression(_Regression):
     array([1., 1.])
     """
 
-    def __init__(self, prior: str | None = None, prior_scale: float | None = None, fit_intercept: bool = True,
-                 tol: float = 1e-10, max_iter: int = 100):
-        self.prior = prior
-        self.prior_scale = prior_scale
-        self.fit_intercept = fit_intercept
-        self.tol = tol
-        self.max_iter = max_iter
-
     # ------------------------------------------------------------------ public
     def fit(self, X, y) -> "SoftmaxRegression":
         """Fit by Newton's method on the cross-entropy (MLE) or its penalized form (MAP); returns ``self``."""
-        scale = _check_prior(self.prior, self.prior_scale, (None, "gaussian"))
-        v.check_positive(self.tol, "tol")
-        v.check_positive_int(self.max_iter, "max_iter")
+        scale = self._check_settings()
         X = v.as_matrix(X, "X")
         y = v.as_data(y, "count", name="y")
         if y.size != X.shape[0]:
@@ -516,9 +534,8 @@ class SoftmaxRegression(_Regression):
                              f"{missing} never occurs; relabel the classes 0..k-1")
         D = _design(X, self.fit_intercept)
         n, m = D.shape
-        if scale is None and (n < m or np.linalg.matrix_rank(D) < m):
-            raise ValueError(f"X (with the intercept column) has rank below its {m} columns: the coefficients "
-                             "are not identified; drop collinear features or use a prior")
+        if scale is None:
+            _check_identified(D, "a prior")
         onehot = np.zeros((n, k))
         onehot[np.arange(n), labels] = 1.0
         precision = np.ones((m, k - 1))
@@ -540,12 +557,10 @@ class SoftmaxRegression(_Regression):
         logp = special.log_softmax(D @ full, axis=1)
         self.loglik_ = float(logp[np.arange(n), labels].sum())
         info = self._hessian(D, np.exp(logp), precision)
-        self.cov_ = linalg.cho_solve(linalg.cho_factor(info), np.eye(info.shape[0]))
+        self.cov_ = _inverse(info)
         self.se_ = np.sqrt(np.diag(self.cov_)).reshape(k - 1, m).T
         self.n_iter_, self.converged_, self.n_obs_ = n_iter, converged, n
-        if not converged:
-            warnings.warn(f"SoftmaxRegression did not converge in {self.max_iter} iterations", RuntimeWarning,
-                          stacklevel=2)
+        self._warn_if_not_converged(converged)
         return self
 
     def decision_function(self, X) -> np.ndarray:

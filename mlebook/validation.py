@@ -28,6 +28,7 @@ __all__ = [
     "check_size",
     "check_level",
     "check_positive_int",
+    "unpack_params",
 ]
 
 SUPPORTS = {
@@ -161,6 +162,22 @@ def as_matrix(X: Any, name: str = "X", *, min_rows: int = 1) -> np.ndarray:
         raise ValueError(f"{name} is empty or too small: got shape {arr.shape}, need at least {min_rows} row(s)")
     _require_finite(arr, name)
     return arr
+
+
+def unpack_params(params: Any, names: tuple[str, ...]) -> tuple:
+    """Split a parameter sequence into its named entries, checking there are as many as names.
+
+    >>> unpack_params((0.0, 1.0), ("mu", "sigma2"))
+    (0.0, 1.0)
+    """
+    try:
+        values = tuple(params)
+    except TypeError:
+        values = ()
+    if len(values) != len(names):
+        raise ValueError(f"params must be a {'pair' if len(names) == 2 else 'tuple'} "
+                         f"({', '.join(names)}), got {params!r}")
+    return values
 
 
 def check_real(value: Any, name: str) -> float:
