@@ -1,0 +1,76 @@
+"""Keep the install cell at the top of every chapter in step with the repository URL.
+
+Usage: python scripts/launch_cell.py [--check]
+
+A chapter opened from its Colab launch button runs in a fresh environment without mlebook. So
+the first cell of every chapter installs mlebook from the book's repository, but only when it
+is not already importable (locally, on Binder and in the tests it is, and the cell does
+nothing). The cell carries the ``remove-cell`` tag, so the built pages never show it.
+
+The repository URL is set in one place, ``repository.url`` in ``_config.yml``; this script
+writes it into the cell of every notebook in ``chapters/``. With ``--check`` it changes
+nothing and exits with an error when a chapter's cell is missing or out of date (the tests run
+it that way).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+TAG = "remove-cell"
+MARKER = "# Install mlebook when this notebook runs where it is missing"
+
+
+def repository_url() -> str:
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    url = config["repository"]["url"].rstrip("/")
+    if not url.startswith("https://github.com/"):
+        raise SystemExit(f"_config.yml: repository.url must be a GitHub URL, not {url!r}")
+    return url
+
+
+def cell_source(url: str) -> str:
+    return (f"{MARKER} (e.g. on Colab).\n"
+            "import importlib.util, subprocess, sys\n"
+            "\n"
+            "if importlib.util.find_spec(\"mlebook\") is None:\n"
+            "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\",\n"
+            f"                    \"mlebook @ git+{url}\"], check=True)")
+
+
+def sync(path: Path, url: str, check: bool) -> bool:
+    """Make the first cell of `path` the install cell; return whether it was already right."""
+    nb = nbformat.read(path, as_version=4)
+    first = nb.cells[0] if nb.cells else None
+    has_cell = first is not None and first.cell_type == "code" and first.source.startswith(MARKER)
+    right = has_cell and first.source == cell_source(url) and TAG in first.metadata.get("tags", [])
+    if right or check:
+        return right
+    if not has_cell:
+        first = nbformat.v4.new_code_cell()
+        nb.cells.insert(0, first)
+    first.source = cell_source(url)
+    first.metadata["tags"] = [TAG]
+    first.outputs = []
+    nbformat.write(nb, path)
+    return False
+
+
+def main(argv: list[str]) -> int:
+    check = "--check" in argv
+    url = repository_url()
+    stale = [p for p in sorted((ROOT / "chapters").glob("*.ipynb")) if not sync(p, url, check)]
+    for path in stale:
+        print(f"{path.relative_to(ROOT)}: install cell {'out of date' if check else 'updated'}")
+    if stale and not check:
+        print("re-execute the updated chapters: make execute")
+    return 1 if (check and stale) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
