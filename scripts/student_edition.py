@@ -595,9 +595,13 @@ def readable_text(path: Path) -> str:
 
 
 def kept_ngrams(pages: list[Path]) -> set[tuple[str, ...]]:
-    """Word sequences of the student edition's own sources (which may rightly appear)."""
+    """Word sequences of the student edition's own sources (which may rightly appear).
+
+    These are its pages and the source of mlebook, which the API reference shows in full.
+    """
     found = ngrams(tokens(PLACEHOLDER + " " + STUDENT_NOTE))
-    for page in pages:
+    package = sorted((Path(__file__).resolve().parents[1] / "mlebook").glob("*.py"))
+    for page in [*pages, *package]:
         found |= ngrams(tokens(readable_text(page)))
     return found
 
