@@ -2,7 +2,10 @@
 #   make book         build the static site into _build/html (warnings are errors)
 #   make test         run the whole test suite: package, notebooks (nbval), book build, site in a
 #                     browser, student edition (no solution leaks), assignments graded end to end
-#   make execute      re-execute every chapter notebook in place, to refresh stored outputs
+#   make execute      re-execute every notebook (chapters, appendix) in place, to refresh outputs
+#   make bench        time mlebook against scipy, statsmodels and scikit-learn, every chapter's
+#                     execution and a book build, into benchmarks/results/ (a few minutes);
+#                     then write the table into README.md and re-execute the appendix page
 # For instructors (see instructor_guide.md):
 #   make student      build the student edition (no solutions) into _build/student/html, and the
 #                     student notebooks into _build/student/notebooks
@@ -15,7 +18,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test execute clean student assignments grade
+.PHONY: book test execute bench clean student assignments grade
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,10 +30,15 @@ book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html --warningiserror --nitpick --keep-going
 
 test: $(STAMP)
-	$(BIN)/python -m pytest --nbval --nbval-current-env --doctest-modules mlebook tests chapters
+	$(BIN)/python -m pytest --nbval --nbval-current-env --doctest-modules mlebook tests chapters appendix
 
 execute: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
+	$(BIN)/python scripts/report_benchmarks.py
+	$(BIN)/python scripts/execute_notebooks.py appendix/performance.ipynb
 
 student: $(STAMP)
 	$(BIN)/python scripts/student_edition.py

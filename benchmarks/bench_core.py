@@ -1,7 +1,9 @@
 """Benchmarks of mlebook's core against the scipy routes a reader would otherwise use.
 
-Run with `.venv/bin/python benchmarks/bench_core.py`. For each task it prints the median time
-of mlebook, of the reference, and their ratio (below 1: mlebook is faster). Timings depend on
+The book's benchmark, with targets, is ``benchmarks/run.py`` (``make bench``); this script adds
+the other models and the routine work around a fit. Run it with
+`.venv/bin/python benchmarks/bench_core.py`. For each task it prints the median time of
+mlebook, of the reference, and their ratio (below 1: mlebook is faster). Timings depend on
 the machine and are never asserted in the tests.
 
 * log-likelihood of 10^6 observations: ``model.loglik`` against summing ``scipy.stats`` logpdf;

@@ -1,8 +1,10 @@
 """Benchmarks of mlebook's regression fits against statsmodels and scikit-learn.
 
-Run with `.venv/bin/python benchmarks/bench_regression.py`. For each data size it prints the
-median time of each fit and its ratio to mlebook's (above 1: mlebook is faster). Timings
-depend on the machine and are never asserted in the tests.
+The book's benchmark, with targets, is ``benchmarks/run.py`` (``make bench``); this script adds
+softmax regression, scikit-learn's solver and other data sizes. Run it with
+`.venv/bin/python benchmarks/bench_regression.py`. For each data size it prints the median
+time of each fit and its ratio to mlebook's (above 1: mlebook is faster). Timings depend on
+the machine and are never asserted in the tests.
 
 * logistic regression by maximum likelihood: ``LogisticRegression().fit`` (Newton / IRLS, with
   standard errors) against statsmodels ``Logit(...).fit(disp=0)`` (Newton, with standard

@@ -1,6 +1,6 @@
 """Re-execute notebooks in place, top to bottom, each in a fresh kernel (`make execute`).
 
-Usage: python scripts/execute_notebooks.py [NOTEBOOK ...]   (default: chapters/*.ipynb)
+Usage: python scripts/execute_notebooks.py [NOTEBOOK ...]   (default: chapters/*.ipynb, appendix/*.ipynb)
 
 Timing metadata is not recorded, so a re-run changes a notebook's file only where its outputs
 change. A notebook whose execution raises, or whose outputs contain a warning printed to
@@ -32,7 +32,8 @@ def execute(path: Path) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(a) for a in argv] or sorted((ROOT / "chapters").glob("*.ipynb"))
+    paths = [Path(a) for a in argv] or [p for folder in ("chapters", "appendix")
+                                           for p in sorted((ROOT / folder).glob("*.ipynb"))]
     problems = []
     for path in paths:
         print(f"executing {path}", flush=True)

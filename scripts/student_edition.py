@@ -473,6 +473,7 @@ def stage(out: Path, root: Path = ROOT, keep_solutions: bool = False,
         if value:
             extras.add(value)
     extras.add("_static")
+    extras.add("benchmarks/results")   # what the appendix on performance reads
     for extra in sorted(extras):
         path = root / extra
         if path.is_dir():

@@ -254,3 +254,22 @@ def test_bad_inputs(X):
         mixture.m_step(X, np.full((3, 2), 0.5))
     with pytest.raises(ValueError, match="covariances must be symmetric"):
         mixture.loglik(X, [1.0], [[0.0, 0.0]], [[[1.0, 0.5], [0.0, 1.0]]])
+
+
+def test_the_scikit_learn_rule_repeats_scikit_learn_iteration_for_iteration(X):
+    """scikit-learn tests the gain of the iteration before the one just run, so it runs one
+    more iteration than the default rule; with convergence="scikit-learn" the fits coincide."""
+    w0, mu0, cov0 = start_from(X, [5, 50, 100])
+    for tol in (1e-3, 1e-6):
+        ours = GaussianMixture(3, tol=tol, convergence="scikit-learn", weights_init=w0, means_init=mu0,
+                               covariances_init=cov0).fit(X)
+        ref = SkGaussianMixture(3, tol=tol, weights_init=w0, means_init=mu0, precisions_init=np.linalg.inv(cov0),
+                                init_params="random_from_data").fit(X)
+        assert ours.n_iter_ == ref.n_iter_
+        assert ours.loglik_ == pytest.approx(ref.score(X) * len(X), rel=1e-12)
+        np.testing.assert_allclose(ours.means_, ref.means_, atol=1e-9)
+        np.testing.assert_allclose(ours.covariances_, ref.covariances_, atol=1e-9)
+        default = GaussianMixture(3, tol=tol, weights_init=w0, means_init=mu0, covariances_init=cov0).fit(X)
+        assert default.n_iter_ == ref.n_iter_ - 1
+    with pytest.raises(ValueError, match="convergence must be one of"):
+        GaussianMixture(3, convergence="sklearn").fit(X)

@@ -186,3 +186,26 @@ def test_an_exact_fit_has_no_maximum_likelihood_estimate():
     """RSS = 0: the likelihood grows without bound as sigma2 -> 0."""
     with pytest.raises(ValueError, match="fits y exactly"):
         LinearRegression().fit([[1.0], [2.0]], [30.0, 34.0])
+
+
+def test_the_last_newton_step_lands_on_the_optimum(rng):
+    """Newton stops when one more step would gain less than tol, and takes that step: with
+    quadratic convergence the estimate is then exact to rounding error, not merely to tol.
+    (On these 150 points, stopping before that step leaves errors of about 1e-6.)"""
+    X = rng.normal(size=(150, 2))
+    y = (rng.random(150) < expit(0.2 + X @ [1.0, -2.0])).astype(float)
+    ours = LogisticRegression().fit(X, y)
+    ref = sm.Logit(y, sm.add_constant(X)).fit(disp=0, tol=1e-14, maxiter=100)
+    np.testing.assert_allclose(ours.params_, ref.params, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(ours.se_, ref.bse, rtol=1e-10)
+    assert ours.loglik_ == pytest.approx(ref.llf, rel=1e-13)
+
+
+def test_an_ill_conditioned_design_of_full_rank_is_identified(logistic_data):
+    """Columns on scales 1e6 apart: too ill-conditioned for the quick rank check, so the SVD
+    decides, and the design has full rank; rescaling the columns rescales the coefficients."""
+    X, y = logistic_data
+    scale = np.array([1.0, 1e-3, 1e3])
+    scaled = LogisticRegression().fit(X * scale, y)
+    plain = LogisticRegression().fit(X, y)
+    np.testing.assert_allclose(scaled.coef_ * scale, plain.coef_, rtol=1e-7, atol=1e-10)

@@ -1,0 +1,542 @@
+"""Benchmarks: mlebook against the library a reader would otherwise use, in one table.
+
+Run with ``make bench`` or ``.venv/bin/python benchmarks/run.py``. Options:
+
+* ``--quick``: small data sizes and fewer repetitions, a smoke run of a few seconds (add
+  ``--no-book``); its results go to a temporary folder unless ``--output`` is given;
+* ``--only TASK`` (repeatable): run only these tasks; the rows of the other tasks are kept
+  from the existing results file;
+* ``--no-book``: skip the slow rows, the chapter notebooks and the book build;
+* ``--output PATH``: the JSON file to write (default ``benchmarks/results/benchmarks.json``;
+  the figure goes next to it, as ``.png``).
+
+It prints one table and writes it as JSON (with the machine it ran on) and as a figure.
+``scripts/report_benchmarks.py`` renders the JSON into README.md and the appendix page
+``appendix/performance.ipynb`` shows it in the book.
+
+How the timings are taken
+-------------------------
+BLAS runs on one thread (set below, before numpy is imported), so the timings compare
+algorithms rather than how each library uses the cores. mlebook and the reference fit the
+same seeded data in the same process. They run alternately, ``repeat`` times each (a fast
+function is called several times per timing, to stay above the clock's resolution); the
+table gives the median time of each and the median of the ratios of the back-to-back pairs
+(below 1: mlebook is faster), which is robust to other work on the machine.
+
+The tasks and their targets
+---------------------------
+gaussian
+    ``Gaussian().mle`` against ``scipy.stats.norm.fit``, n = 10^6: ratio <= 1.5 and
+    identical estimates (compared as mean and standard deviation, scipy's parameters).
+gamma
+    ``Gamma().mle`` against ``scipy.stats.gamma.fit(x, floc=0)``, n = 10^5: ratio <= 2, and
+    the log-likelihood at mlebook's estimate not lower than at scipy's by more than 1e-9
+    relative (both evaluated with ``scipy.stats.gamma.logpdf``).
+logistic
+    ``LogisticRegression().fit`` (Newton with a Cholesky solve, standard errors included)
+    against statsmodels ``Logit(y, design).fit(disp=0)`` with ``bse`` and ``llf`` read,
+    n = 10^5, d = 20: ratio <= 1, coefficients within 1e-8, standard errors within 1e-8
+    relative. statsmodels gets the design with its constant column ready-made (untimed);
+    mlebook adds the intercept itself, inside its time. Both run at their default
+    tolerances, which are tight enough: statsmodels' Newton stops when no coefficient moved
+    by more than 1e-8, and Newton's quadratic convergence makes the error after such a step
+    of the order of its square; mlebook stops when one more Newton step could raise the
+    log-likelihood by less than 1e-10. The agreement columns show the result.
+mixture
+    ``GaussianMixture(3, tol=1e-6, convergence="scikit-learn")`` against scikit-learn's
+    ``GaussianMixture(3, tol=1e-6)``, full covariances, n = 10^5 points in 2-D from three
+    overlapping components, from the same starting values (scikit-learn gets them as
+    weights_init, means_init and precisions_init), the same reg_covar and a large max_iter.
+    Both then stop by the same rule, scikit-learn's (the change of the mean log-likelihood
+    per sample, computed in the E-step, below tol). Targets: the same number of iterations,
+    time per iteration ratio <= 1, final log-likelihoods within 1e-8 relative.
+profile
+    The 95% profile-likelihood intervals of both Gamma parameters,
+    ``fit(Gamma(), x).conf_int(method="profile")``, n = 1000, against a brute-force search
+    written here with scipy only (the log-likelihood from ``scipy.stats.gamma.logpdf``, the
+    other parameter maximized by Brent's method on a log scale, the profile evaluated on a
+    fine grid, each crossing of the cut-off refined by bisection): endpoints within 1e-6.
+chapters
+    Each chapter notebook executed top to bottom in a fresh kernel with nbclient, from a
+    copy in a temporary folder (the committed notebooks are not touched); the time includes
+    starting the kernel. Target: under 10 s each.
+build
+    ``jupyter-book build`` (the flags of ``make book``) of a copy of the project in a
+    temporary folder, with execution turned off so that the pages are built from the
+    outputs stored in the notebooks, as on a machine whose execution cache is up to date.
+    No target.
+
+Timings depend on the machine and on what else runs on it; they are never asserted in the
+tests. The agreement checks are what the targets hold to.
+"""
+
+from __future__ import annotations
+
+import os
+
+# One thread for every BLAS numpy or scipy may load: this must happen before numpy is imported.
+for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
+                  "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ[_variable] = "1"
+
+import argparse  # noqa: E402
+import datetime  # noqa: E402
+import gc  # noqa: E402
+import json  # noqa: E402
+import platform  # noqa: E402
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Callable  # noqa: E402
+
+import numpy as np  # noqa: E402
+import scipy  # noqa: E402
+from scipy import optimize, stats  # noqa: E402
+from scipy.special import expit  # noqa: E402
+
+import mlebook  # noqa: E402
+from mlebook import fit  # noqa: E402
+from mlebook.mixture import GaussianMixture  # noqa: E402
+from mlebook.models import Gamma, Gaussian  # noqa: E402
+from mlebook.regression import LogisticRegression  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "benchmarks.json"
+LIBRARY_TASKS = ("gaussian", "gamma", "logistic", "mixture", "profile")
+BOOK_TASKS = ("chapters", "build")
+TASKS = LIBRARY_TASKS + BOOK_TASKS
+CHAPTER_SECONDS = 10.0
+SEED = 20260301
+
+
+# --------------------------------------------------------------------------- timing
+def _call(fn: Callable[[], object], number: int) -> float:
+    """Seconds per call of ``fn``, over ``number`` calls, garbage collection paused (as timeit)."""
+    gc.collect()
+    gc.disable()
+    try:
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        return (time.perf_counter() - start) / number
+    finally:
+        gc.enable()
+
+
+def compare(ours: Callable, reference: Callable, repeat: int, budget: float = 0.05) -> dict:
+    """Time ``ours`` and ``reference`` alternately, ``repeat`` times each.
+
+    A fast function is called several times per timing, about ``budget`` seconds' worth, as
+    a first (warm-up) call measures; with ``budget=0`` each timing is one call and there is
+    no warm-up, for slow functions whose caller has already run them once.
+    Returns the median seconds per call of each and the median of the paired ratios.
+    """
+    numbers = [1, 1]
+    if budget > 0:
+        numbers = [max(1, int(budget / max(_call(fn, 1), 1e-7))) for fn in (ours, reference)]
+    times = np.array([[_call(ours, numbers[0]), _call(reference, numbers[1])] for _ in range(repeat)])
+    return {"mlebook_s": float(np.median(times[:, 0])), "reference_s": float(np.median(times[:, 1])),
+            "ratio": float(np.median(times[:, 0] / times[:, 1])), "repeat": repeat}
+
+
+def now() -> str:
+    return datetime.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def relative(a: float, b: float) -> float:
+    """``(a - b) / |b|``: a difference of log-likelihoods relative to the reference's."""
+    return float((a - b) / abs(b))
+
+
+# --------------------------------------------------------------------------- library tasks
+def task_gaussian(quick: bool) -> dict:
+    n = 10**5 if quick else 10**6
+    x = Gaussian().sample((1.0, 4.0), n, np.random.default_rng(SEED))
+    timing = compare(lambda: Gaussian().mle(x), lambda: stats.norm.fit(x), repeat=5 if quick else 15)
+    mu, sigma2 = Gaussian().mle(x)
+    loc, scale = stats.norm.fit(x)
+    ours, theirs = np.array([mu, np.sqrt(sigma2)]), np.array([loc, scale])
+    param_diff = float(np.max(np.abs(ours - theirs)))
+    ll = [stats.norm.logpdf(x, m, s).sum() for m, s in (ours, theirs)]
+    return {**timing, "title": f"Gaussian MLE, n = {n:,}", "reference": "scipy.stats.norm.fit",
+            "target": "ratio <= 1.5, identical estimates", "max_ratio": 1.5,
+            "param_diff": param_diff, "loglik_rel_diff": relative(*ll),
+            "met": bool(timing["ratio"] <= 1.5 and param_diff == 0.0)}
+
+
+def task_gamma(quick: bool) -> dict:
+    n = 10**4 if quick else 10**5
+    x = Gamma().sample((2.5, 1.5), n, np.random.default_rng(SEED))
+    timing = compare(lambda: Gamma().mle(x), lambda: stats.gamma.fit(x, floc=0), repeat=5 if quick else 15)
+    ours = Gamma().mle(x)
+    shape, _, scale = stats.gamma.fit(x, floc=0)
+    theirs = np.array([shape, scale])
+    ll = [stats.gamma.logpdf(x, a, scale=s).sum() for a, s in (ours, theirs)]
+    rel = relative(*ll)
+    return {**timing, "title": f"Gamma MLE, n = {n:,}", "reference": "scipy.stats.gamma.fit(floc=0)",
+            "target": "ratio <= 2, log-likelihood >= scipy's - 1e-9 rel.", "max_ratio": 2.0,
+            "param_diff": float(np.max(np.abs(ours - theirs))), "loglik_rel_diff": rel,
+            "met": bool(timing["ratio"] <= 2.0 and rel >= -1e-9)}
+
+
+def task_logistic(quick: bool) -> dict:
+    import statsmodels.api as sm
+
+    n, d = (10**4 if quick else 10**5), 20
+    rng = np.random.default_rng(SEED)
+    X = rng.normal(size=(n, d))
+    y = (rng.random(n) < expit(0.2 + X @ rng.normal(scale=0.3, size=d))).astype(float)
+    design = sm.add_constant(X)
+
+    def reference():
+        result = sm.Logit(y, design).fit(disp=0)
+        return result, result.bse, result.llf
+
+    timing = compare(lambda: LogisticRegression().fit(X, y), reference, repeat=5 if quick else 11)
+    ours = LogisticRegression().fit(X, y)
+    theirs, bse, llf = reference()
+    param_diff = float(np.max(np.abs(ours.params_ - theirs.params)))
+    se_rel = float(np.max(np.abs(ours.se_ / bse - 1)))
+    return {**timing, "title": f"logistic regression, n = {n:,}, d = {d}",
+            "reference": "statsmodels Logit().fit()",
+            "target": "ratio <= 1, coef. within 1e-8, SEs within 1e-8 rel.", "max_ratio": 1.0,
+            "param_diff": param_diff, "loglik_rel_diff": relative(ours.loglik_, llf),
+            "details": {"se_rel_diff": se_rel, "iterations": f"{ours.n_iter_} / {theirs.mle_retvals['iterations']}"},
+            "met": bool(timing["ratio"] <= 1.0 and param_diff <= 1e-8 and se_rel <= 1e-8)}
+
+
+def overlapping_mixture(n: int, rng: np.random.Generator) -> np.ndarray:
+    """n points in 2-D from three Gaussians about two standard deviations apart."""
+    means = np.array([[0.0, 0.0], [2.0, 0.5], [0.5, 2.0]])
+    covariances = np.array([[[1.0, 0.3], [0.3, 1.0]], [[1.0, -0.2], [-0.2, 0.6]], [[0.5, 0.0], [0.0, 1.2]]])
+    labels = rng.choice(3, size=n, p=[0.5, 0.3, 0.2])
+    noise = np.einsum("nij,nj->ni", np.linalg.cholesky(covariances)[labels], rng.standard_normal((n, 2)))
+    return means[labels] + noise
+
+
+def task_mixture(quick: bool) -> dict:
+    from sklearn.mixture import GaussianMixture as SkGaussianMixture
+
+    n, tol, reg = (10**4 if quick else 10**5), 1e-6, 1e-6
+    rng = np.random.default_rng(SEED)
+    X = overlapping_mixture(n, rng)
+    # One start for both: equal weights, three data points as means, the data's covariance.
+    w0 = np.full(3, 1 / 3)
+    m0 = X[rng.choice(n, size=3, replace=False)]
+    c0 = np.repeat(np.cov(X, rowvar=False, bias=True)[None], 3, axis=0)
+
+    def ours():
+        return GaussianMixture(3, tol=tol, convergence="scikit-learn", max_iter=100_000, reg_covar=reg,
+                               weights_init=w0, means_init=m0, covariances_init=c0).fit(X)
+
+    def theirs():
+        return SkGaussianMixture(3, covariance_type="full", tol=tol, max_iter=100_000, reg_covar=reg,
+                                 weights_init=w0, means_init=m0, precisions_init=np.linalg.inv(c0),
+                                 init_params="random_from_data", random_state=0).fit(X)
+
+    a, b = ours(), theirs()                       # the fits compared; also the warm-up
+    timing = compare(ours, theirs, repeat=3 if quick else 5, budget=0.0)
+    # The same number of iterations, so the ratio of total times is that of times per iteration.
+    per_iteration = timing["ratio"] * b.n_iter_ / a.n_iter_
+    ll_ours, ll_theirs = a.loglik_, b.score(X) * n
+    param_diff = max(float(np.max(np.abs(p - q))) for p, q in
+                     ((a.weights_, b.weights_), (a.means_, b.means_), (a.covariances_, b.covariances_)))
+    rel = relative(ll_ours, ll_theirs)
+    return {**timing, "ratio": float(per_iteration), "ratio_of": "time per iteration",
+            "title": f"Gaussian mixture, k = 3, n = {n:,}, 2-D", "reference": "scikit-learn GaussianMixture",
+            "target": "ratio per iteration <= 1, same iterations, log-lik. within 1e-8 rel.", "max_ratio": 1.0,
+            "param_diff": param_diff, "loglik_rel_diff": rel,
+            "details": {"iterations": f"{a.n_iter_} / {b.n_iter_}",
+                        "ms_per_iteration": [1e3 * timing["mlebook_s"] / a.n_iter_,
+                                             1e3 * timing["reference_s"] / b.n_iter_]},
+            "met": bool(per_iteration <= 1.0 and a.n_iter_ == b.n_iter_ and abs(rel) <= 1e-8)}
+
+
+def gamma_profile_intervals(x: np.ndarray, level: float = 0.95) -> np.ndarray:
+    """Profile-likelihood intervals of the Gamma shape and scale, by brute force with scipy.
+
+    The log-likelihood is ``scipy.stats.gamma.logpdf`` summed. Holding one parameter fixed,
+    the other is maximized by Brent's method over its logarithm. The maximum is found the
+    same way, the profile is evaluated on a fine grid, and every crossing of the cut-off
+    ``max - chi2(1).ppf(level) / 2`` is refined by bisection (Brent's root finder).
+    """
+    mean = x.mean()
+
+    def loglik(shape, scale):
+        return stats.gamma.logpdf(x, shape, scale=scale).sum()
+
+    def maximize(f, guess):
+        """Maximum over t > 0 of f(t), searching over log(t) from the guess."""
+        res = optimize.minimize_scalar(lambda u: -f(np.exp(u)), bracket=(np.log(guess) - 0.1, np.log(guess) + 0.1),
+                                       method="brent", options={"xtol": 1e-12})
+        return -res.fun, float(np.exp(res.x))
+
+    profiles = [lambda a: maximize(lambda s: loglik(a, s), mean / a)[0],    # shape; scale maximized
+                lambda s: maximize(lambda a: loglik(a, s), mean / s)[0]]    # scale; shape maximized
+    top, shape_hat = maximize(profiles[0], mean**2 / x.var())
+    estimates = (shape_hat, mean / shape_hat)
+    cut = top - stats.chi2.ppf(level, df=1) / 2
+    intervals = []
+    for profile, estimate in zip(profiles, estimates):
+        grid = estimate * np.exp(np.linspace(-1.0, 1.0, 401))
+        excess = np.array([profile(t) for t in grid]) - cut
+        inside = np.flatnonzero(excess > 0)
+        if inside.size == 0 or inside[0] == 0 or inside[-1] == grid.size - 1:
+            raise RuntimeError("the grid does not contain the whole interval; widen it")
+        ends = [optimize.brentq(lambda t: profile(t) - cut, grid[i], grid[i + 1], xtol=1e-13, rtol=1e-14)
+                for i in (inside[0] - 1, inside[-1])]
+        intervals.append(ends)
+    return np.array(intervals)
+
+
+def task_profile(quick: bool) -> dict:
+    n = 200 if quick else 1000
+    x = Gamma().sample((2.5, 1.5), n, np.random.default_rng(SEED))
+    ours = fit(Gamma(), x).conf_int(method="profile")
+    theirs = gamma_profile_intervals(x)           # the intervals compared; also the warm-up
+    timing = compare(lambda: fit(Gamma(), x).conf_int(method="profile"), lambda: gamma_profile_intervals(x),
+                     repeat=3, budget=0.0)
+    param_diff = float(np.max(np.abs(ours - theirs)))
+    return {**timing, "title": f"profile-likelihood 95% intervals, Gamma, n = {n:,}",
+            "reference": "brute-force grid and bisection (scipy)", "target": "endpoints within 1e-6",
+            "max_ratio": None, "param_diff": param_diff, "loglik_rel_diff": None,
+            "details": {"intervals": ours.tolist()}, "met": bool(param_diff <= 1e-6)}
+
+
+# --------------------------------------------------------------------------- the book
+def task_chapters(quick: bool) -> list[dict]:
+    """Execute every chapter notebook in a fresh kernel, from a copy in a temporary folder."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "chapters"
+        shutil.copytree(ROOT / "chapters", folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        for path in sorted(folder.glob("*.ipynb")):
+            nb = nbformat.read(path, as_version=4)
+            client = NotebookClient(nb, timeout=600, kernel_name="python3",
+                                    resources={"metadata": {"path": str(folder)}})
+            start = time.perf_counter()
+            try:
+                client.execute()
+                error = None
+            except Exception as exc:  # a failing chapter is reported in the table, not fatal
+                error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1][:200]}"
+            seconds = time.perf_counter() - start
+            rows.append({"task": f"chapter:{path.stem}", "kind": "chapter", "title": f"chapter {path.stem}",
+                         "mlebook_s": seconds, "reference": None, "reference_s": None, "ratio": None,
+                         "target": f"under {CHAPTER_SECONDS:g} s", "max_seconds": CHAPTER_SECONDS,
+                         "error": error, "met": bool(error is None and seconds < CHAPTER_SECONDS)})
+            print(f"  {path.stem}: {seconds:.1f} s{'  ' + error if error else ''}", flush=True)
+    return rows
+
+
+def task_build(quick: bool) -> dict:
+    """Build the book from the stored outputs, in a copy of the project in a temporary folder."""
+    import yaml
+
+    ignore = shutil.ignore_patterns(".venv", "_build", ".git", "dist", "results", "__pycache__", "*.egg-info",
+                                    ".pytest_cache", ".hypothesis", ".ipynb_checkpoints")
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "book"
+        shutil.copytree(ROOT, copy, ignore=ignore)
+        config = yaml.safe_load((copy / "_config.yml").read_text())
+        config.setdefault("execute", {})["execute_notebooks"] = "off"
+        (copy / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+        cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(copy), "--builder", "html",
+               "--warningiserror", "--nitpick", "--keep-going"]
+        start = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+    error = None if proc.returncode == 0 else (proc.stdout + proc.stderr).strip().splitlines()[-1][:300]
+    if error:
+        print((proc.stdout + proc.stderr)[-3000:], file=sys.stderr)
+    return {"title": "book build (html) from the stored outputs", "kind": "build",
+            "mlebook_s": seconds, "reference": None, "reference_s": None, "ratio": None, "target": "",
+            "error": error, "met": error is None}
+
+
+# --------------------------------------------------------------------------- output
+def machine_info() -> dict:
+    import sklearn
+    import statsmodels
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return {"date": now(), "python": platform.python_version(), "numpy": np.__version__,
+            "scipy": scipy.__version__, "statsmodels": statsmodels.__version__, "scikit-learn": sklearn.__version__,
+            "mlebook": getattr(mlebook, "__version__", ""), "platform": platform.platform(), "cpu": cpu,
+            "cpu_count": os.cpu_count(), "blas_threads": 1,
+            "load_average_at_start": [round(v, 2) for v in os.getloadavg()] if hasattr(os, "getloadavg") else None}
+
+
+def fmt_seconds(s: float | None) -> str:
+    if s is None:
+        return "-"
+    return f"{s * 1e3:.2f} ms" if s < 0.1 else f"{s * 1e3:.0f} ms" if s < 1 else f"{s:.1f} s"
+
+
+def fmt_diff(v: float | None) -> str:
+    return "-" if v is None else "0" if v == 0 else f"{v:.1e}"
+
+
+def print_table(rows: list[dict]) -> None:
+    header = f"{'task':<52}{'mlebook':>11}{'reference':>11}{'ratio':>7}{'max |dparam|':>14}{'dloglik rel':>13}  met"
+    print(header)
+    print("-" * len(header))
+    for r in rows:
+        ratio = "-" if r.get("ratio") is None else f"{r['ratio']:.2f}"
+        print(f"{r['title'][:51]:<52}{fmt_seconds(r['mlebook_s']):>11}{fmt_seconds(r.get('reference_s')):>11}"
+              f"{ratio:>7}{fmt_diff(r.get('param_diff')):>14}{fmt_diff(r.get('loglik_rel_diff')):>13}"
+              f"  {'yes' if r['met'] else 'NO'}")
+    for r in rows:
+        if r.get("error"):
+            print(f"{r['title']}: {r['error']}")
+
+
+def draw_figure(rows: list[dict], path: Path) -> None:
+    """Horizontal bars: the time ratios with their targets, and the chapters' execution times."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+
+    from mlebook.plotting import use_book_style
+
+    use_book_style()
+    library = [r for r in rows if r["kind"] == "library"]
+    chapters = [r for r in rows if r["kind"] == "chapter"]
+    build = [r for r in rows if r["kind"] == "build"]
+    panels = [p for p in (library, chapters) if p]
+    heights = [len(p) + 1 for p in panels]
+    fig, axes = plt.subplots(len(panels), 1, figsize=(8, 0.3 * sum(heights) + 1.6),
+                             gridspec_kw={"height_ratios": heights}, squeeze=False)
+    axes = axes[:, 0]
+    if library:
+        ax = axes[0]
+        y = np.arange(len(library))[::-1]
+        ratios = [r["ratio"] for r in library]
+        colours = ["C0" if r["met"] else "C3" for r in library]
+        ax.barh(y, ratios, color=colours, height=0.6)
+        for yi, r in zip(y, library):
+            if r.get("max_ratio") is not None:
+                ax.plot([r["max_ratio"]] * 2, [yi - 0.4, yi + 0.4], color="0.15", linewidth=2.5)
+            ax.text(r["ratio"], yi, f" {r['ratio']:.2f}", va="center", fontsize=9)
+        ax.axvline(1.0, color="0.5", linewidth=1, linestyle=":")
+        ax.set_xscale("log")
+        targets = [r["max_ratio"] for r in library if r.get("max_ratio")]
+        low, high = min(0.2, 0.5 * min(ratios)), max([3.0, 1.5 * max(ratios)] + [1.5 * t for t in targets])
+        ax.set_xlim(low, high)
+        ax.set_xticks([t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20) if low <= t <= high])
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_yticks(y, [r["title"].split(",")[0] + (" (per iteration)" if r.get("ratio_of") else "")
+                          for r in library])
+        ax.set_xlabel("mlebook's time / the reference's time (log scale)")
+        ax.set_title("mlebook against the reference library (black tick: target)")
+    if chapters:
+        ax = axes[-1]
+        y = np.arange(len(chapters))[::-1]
+        seconds = [r["mlebook_s"] for r in chapters]
+        ax.barh(y, seconds, color=["C0" if r["met"] else "C3" for r in chapters], height=0.6)
+        ax.axvline(CHAPTER_SECONDS, color="0.15", linewidth=2)
+        ax.set_yticks(y, [r["title"].replace("chapter ", "") for r in chapters])
+        ax.set_xlabel("seconds to execute in a fresh kernel (black line: target)")
+        title = "chapter notebooks"
+        if build and build[0]["met"]:
+            title += f"; the book builds from them in {build[0]['mlebook_s']:.0f} s"
+        ax.set_title(title)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120, metadata={"Software": None})
+    plt.close(fig)
+
+
+def merge(path: Path, new_rows: list[dict], quick: bool) -> list[dict]:
+    """The rows of this run, plus the rows of tasks not run this time from the existing file."""
+    kept = []
+    if path.exists():
+        old = json.loads(path.read_text())
+        if old.get("settings", {}).get("quick") == quick:
+            ran = {r["task"] for r in new_rows}
+            ran_chapters = any(r["kind"] == "chapter" for r in new_rows)
+            kept = [r for r in old["rows"]
+                    if r["task"] not in ran and not (ran_chapters and r["kind"] == "chapter")]
+    order = {t: i for i, t in enumerate(TASKS)}
+
+    def key(r):
+        return (order["chapters"] if r["kind"] == "chapter" else order[r["task"]], r["task"])
+
+    return sorted(kept + new_rows, key=key)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small sizes and few repetitions: a smoke run")
+    parser.add_argument("--only", action="append", choices=TASKS, metavar="TASK",
+                        help=f"run only this task (repeatable): {', '.join(TASKS)}")
+    parser.add_argument("--no-book", action="store_true", help="skip the chapter notebooks and the book build")
+    parser.add_argument("--output", type=Path, help="JSON file to write (default: benchmarks/results/benchmarks.json, "
+                                                    "or a temporary folder with --quick)")
+    args = parser.parse_args(argv)
+
+    tasks = list(args.only or TASKS)
+    if args.no_book:
+        tasks = [t for t in tasks if t not in BOOK_TASKS]
+    output = args.output or (Path(tempfile.gettempdir()) / "mlebook-benchmarks-quick" / "benchmarks.json"
+                             if args.quick else DEFAULT_OUTPUT)
+    machine = machine_info()
+    print(f"{machine['date']}: {machine['cpu']}, {machine['cpu_count']} CPUs, load {machine['load_average_at_start']}; "
+          f"BLAS on one thread{'; quick sizes' if args.quick else ''}", flush=True)
+
+    rows = []
+    for task in tasks:
+        print(f"{task} ...", flush=True)
+        start = time.perf_counter()
+        if task == "chapters":
+            results = task_chapters(args.quick)
+        else:
+            results = [globals()[f"task_{task}"](args.quick)]
+            results[0].setdefault("task", task)
+            results[0].setdefault("kind", "library")
+        for r in results:
+            r["measured"] = now()
+        rows += results
+        print(f"{task}: done in {time.perf_counter() - start:.0f} s", flush=True)
+
+    rows = merge(output, rows, args.quick)
+    print()
+    print_table(rows)
+    chapters = [r for r in rows if r["kind"] == "chapter"]
+    if chapters:
+        slowest = max(chapters, key=lambda r: r["mlebook_s"])
+        print(f"slowest chapter: {slowest['title']} ({slowest['mlebook_s']:.1f} s)")
+
+    machine["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()] if hasattr(os, "getloadavg") else None
+    output.parent.mkdir(parents=True, exist_ok=True)
+    document = {"machine": machine, "settings": {"quick": args.quick, "tasks_run": tasks},
+                "rows": rows}
+    output.write_text(json.dumps(document, indent=1) + "\n")
+    draw_figure(rows, output.with_suffix(".png"))
+    print(f"\nwrote {output} and {output.with_suffix('.png')}")
+    if output == DEFAULT_OUTPUT:
+        print("then: .venv/bin/python scripts/report_benchmarks.py (README) and "
+              ".venv/bin/python scripts/execute_notebooks.py appendix/performance.ipynb")
+    missed = [r["title"] for r in rows if not r["met"]]
+    print("every target met" if not missed else f"targets missed: {'; '.join(missed)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

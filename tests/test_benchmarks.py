@@ -1,0 +1,60 @@
+"""The benchmark script runs and its answers agree with the references; the README shows its results.
+
+Timings are never asserted here (they depend on the machine): only the agreement half of each
+target, on a quick run with small data, and that the README's table is the one the committed
+results render to.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def quick_rows(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bench") / "benchmarks.json"
+    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--no-book",
+                           "--output", str(out)], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+    assert out.with_suffix(".png").stat().st_size > 0
+    return {row["task"]: row for row in json.loads(out.read_text())["rows"]}
+
+
+def test_every_library_task_is_measured(quick_rows):
+    assert set(quick_rows) == {"gaussian", "gamma", "logistic", "mixture", "profile"}
+    for row in quick_rows.values():
+        assert row["mlebook_s"] > 0 and row["reference_s"] > 0
+
+
+def test_the_answers_agree_with_the_reference_libraries(quick_rows):
+    assert quick_rows["gaussian"]["param_diff"] == 0.0
+    assert quick_rows["gamma"]["loglik_rel_diff"] >= -1e-9
+    logistic = quick_rows["logistic"]
+    assert logistic["param_diff"] <= 1e-8 and logistic["details"]["se_rel_diff"] <= 1e-8
+    mixture = quick_rows["mixture"]
+    ours, theirs = mixture["details"]["iterations"].split(" / ")
+    assert ours == theirs
+    assert abs(mixture["loglik_rel_diff"]) <= 1e-8
+    assert quick_rows["profile"]["param_diff"] <= 1e-6
+
+
+def test_the_readme_shows_the_committed_results():
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "report_benchmarks.py"), "--check"],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_the_committed_results_cover_every_task_and_chapter():
+    rows = json.loads((ROOT / "benchmarks" / "results" / "benchmarks.json").read_text())["rows"]
+    tasks = {r["task"] for r in rows if r["kind"] == "library"}
+    assert tasks == {"gaussian", "gamma", "logistic", "mixture", "profile"}
+    chapters = {r["title"] for r in rows if r["kind"] == "chapter"}
+    assert len(chapters) == len(list((ROOT / "chapters").glob("*.ipynb")))
+    assert any(r["kind"] == "build" for r in rows)
