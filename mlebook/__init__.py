@@ -7,7 +7,7 @@ modules, one concept each:
   observed and Fisher information, sampling, sympy form): Bernoulli, Gaussian, Poisson,
   Exponential, Categorical, Gamma;
 * :mod:`mlebook.fitting`: numerical maximum likelihood with standard errors from the
-  observed information, Wald and profile-likelihood intervals (:func:`fit` is re-exported);
+  observed information, Wald and profile-likelihood intervals (:func:`~mlebook.fitting.fit` is re-exported);
 * :mod:`mlebook.symbolic`: sympy derivations of log-likelihoods, scores, MLEs and information;
 * :mod:`mlebook.asymptotics`: sampling distributions, vectorized intervals and coverage;
 * :mod:`mlebook.regression`: linear, logistic and softmax regression by maximum likelihood or

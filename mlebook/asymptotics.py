@@ -11,7 +11,7 @@ value in a stated fraction of repetitions. This module repeats the experiment:
 * :func:`standardized`: ``sqrt(n I(theta)) (theta_hat - theta)``, which tends to ``N(0, 1)``;
 * :func:`wald_intervals` and :func:`profile_intervals`: the two likelihood-based intervals of
   a one-parameter model, for many samples at once;
-* :func:`coverage`: the fraction of samples whose interval covers the true value, with its
+* :func:`~mlebook.asymptotics.coverage`: the fraction of samples whose interval covers the true value, with its
   Monte Carlo standard error (a :class:`Coverage`).
 
 Samples are drawn as a matrix with one sample per row, so an estimator is a function of a
@@ -182,7 +182,7 @@ def standardized(estimates, model: Model, params, n: int) -> np.ndarray:
     """
     model = _check_model(model)
     n = v.check_positive_int(n, "n")
-    est = np.asarray(estimates, dtype=float)
+    est = v._as_float_array(estimates, "estimates")
     if est.ndim == 1 and model.n_params == 1:
         est = est[:, None]
     if est.ndim != 2 or est.shape[1] != model.n_params or est.shape[0] == 0:
@@ -214,13 +214,13 @@ def _distinct_samples(model: Model, samples) -> tuple[np.ndarray, np.ndarray, bo
     intervals built from it: each distinct sorted row is handled once. For a Bernoulli
     sample of size ``n`` there are at most ``n + 1`` of them, whatever ``n_sim`` is.
     """
-    arr = np.asarray(samples)
+    arr = v._as_float_array(samples, "samples")
     single = arr.ndim == 1
     arr = np.atleast_2d(arr)
     if arr.ndim != 2 or arr.shape[0] == 0:
         raise ValueError(f"samples must be one sample (1-D) or one sample per row (2-D), got shape {arr.shape}")
-    model._check_data(arr.ravel())  # every value in the model's support, finite, numeric
-    distinct, inverse = np.unique(np.sort(arr.astype(float), axis=1), axis=0, return_inverse=True)
+    model._check_data(arr.ravel(), name="samples")  # every value in the model's support, finite
+    distinct, inverse = np.unique(np.sort(arr, axis=1), axis=0, return_inverse=True)
     return distinct, inverse.ravel(), single
 
 
@@ -238,7 +238,7 @@ def wald_intervals(model: Model, samples, level: float = 0.95) -> np.ndarray:
     boundary of the parameter space (a Bernoulli sample of all 0s or all 1s, Poisson counts
     that are all 0) that formula's standard error is 0, and the interval collapses to the
     single point ``theta_hat``: a known failure of the Wald interval, kept here on purpose.
-    (:func:`mlebook.fit` reports NaN standard errors there instead.)
+    (:func:`mlebook.fit <mlebook.fitting.fit>` reports NaN standard errors there instead.)
 
     Parameters
     ----------

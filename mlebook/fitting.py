@@ -1,6 +1,6 @@
 """Numerical maximum likelihood: maximize, then measure the curvature, then build intervals.
 
-:func:`fit` accepts either a model from :mod:`mlebook.models` and its data, or any negative
+:func:`~mlebook.fitting.fit` accepts either a model from :mod:`mlebook.models` and its data, or any negative
 log-likelihood function and a starting point. It returns a :class:`FitResult` carrying what
 a statsmodels user expects: the estimates, the maximized log-likelihood, the covariance and
 standard errors from the observed information, and confidence intervals, both Wald and
@@ -25,6 +25,7 @@ from typing import Callable, Sequence
 import numpy as np
 from scipy import linalg, optimize, stats
 from scipy.differentiate import hessian as _scipy_hessian
+from scipy.differentiate import jacobian as _scipy_jacobian
 
 from . import validation as v
 from .models import Model
@@ -48,10 +49,14 @@ class _Problem:
     hess: Callable[[np.ndarray], np.ndarray] | None = None
 
     def nll_u(self, u):
+        if not np.all(np.isfinite(u)):  # the optimizer strayed off to infinity: no value there
+            return np.inf
         value = self.nll(self.space.constrain(u))
         return value if np.isfinite(value) else np.inf
 
     def grad_u(self, u):
+        if not np.all(np.isfinite(u)):
+            return np.full(np.shape(u), np.nan)
         theta = self.space.constrain(u)
         return self.space.dtheta_du(u).T @ self.grad(theta)
 
@@ -198,7 +203,20 @@ def interval_end(excess: Callable[[float], float], estimate: float, direction: i
     the walk reaches the parameter space's ``bound`` first, the value just inside it (``margin``
     away, relative) decides: still positive means the interval runs to the boundary.
     """
-    if step is None or not step > 0:
+    excess = v.check_callable(excess, "excess")
+    estimate = v.check_real(estimate, "estimate")
+    if direction not in (-1, 1):
+        raise ValueError(f"direction must be -1 or 1, got {direction!r}")
+    bound = v.check_real(bound, "bound", finite=False)
+    if np.isnan(bound):
+        raise ValueError("bound must be a number or an infinity, got nan")
+    if (bound - estimate) * direction < 0:
+        raise ValueError(f"bound must lie on the side of the estimate that direction points to: got bound {bound:g}, "
+                         f"estimate {estimate:g}, direction {direction}")
+    margin = v.check_positive(margin, "margin")
+    if step is not None:
+        step = v.check_positive(step, "step")
+    else:
         step = 0.1 * (abs(estimate) + 1) if not np.isfinite(bound) else 0.1 * abs(bound - estimate)
     inside = estimate
     for _ in range(200):
@@ -235,29 +253,61 @@ def numerical_hessian(f: Callable[[np.ndarray], float], x: Sequence[float], scal
     >>> np.allclose(H, [[4.0, 2.0], [2.0, 0.0]], atol=1e-8)
     True
     """
-    x = np.asarray(x, dtype=float)
-    scale = np.asarray(scale, dtype=float)
-    if x.ndim != 1 or scale.shape != x.shape:
-        raise ValueError(f"x and scale must be 1-D of the same length, got {x.shape} and {scale.shape}")
-    if not np.all(scale > 0):
-        raise ValueError("scale must be positive in every coordinate")
+    f = v.check_callable(f, "f")
+    x = v.as_data(x, name="x")
+    scale = v.as_data(scale, "positive", name="scale")
+    if scale.size != x.size:
+        raise ValueError(f"x and scale must have the same length, got {x.size} and {scale.size}")
 
-    def g(z):  # f in scaled coordinates, vectorized over trailing axes as scipy wants
+    # The stencil reaches twice the initial step, so 0.5 keeps it within `scale`.
+    res = _scipy_hessian(_scaled(f, x, scale), np.zeros_like(x), initial_step=0.5)
+    H = res.ddf / np.outer(scale, scale)
+    return (H + H.T) / 2
+
+
+def _numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Gradient by adaptive central differences, with the steps of :func:`numerical_hessian`."""
+    return _scipy_jacobian(_scaled(f, x, scale), np.zeros_like(x), initial_step=0.5).df / scale
+
+
+def _hessian_with_checked_steps(f, x, steps, room, attempts: int = 4):
+    """:func:`numerical_hessian` from first steps that may be badly off, corrected by what it finds.
+
+    The first steps come from BFGS's inverse-Hessian estimate, which can be far off when BFGS
+    stopped early. Steps that reach where ``f`` is not finite give a non-finite Hessian: they
+    shrink. Steps far below the scale of the curvature, ``1 / sqrt(H_jj)``, drown in rounding
+    error (which can even make ``H_jj <= 0``): they grow. Steps that are merely too large need
+    nothing, since the adaptive differences shrink them. Returns the Hessian and its steps.
+    """
+    for _ in range(attempts):
+        H = numerical_hessian(f, x, steps)
+        diagonal = np.diag(H)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            wanted = np.where(diagonal > 0, 2 / np.sqrt(diagonal), 16 * steps)
+        wanted = np.minimum(0.4 * room, wanted)
+        off = ~np.all(np.isfinite(H), axis=1)
+        wanted = np.where(off, steps / 16, wanted)
+        redo = off | (wanted > 4 * steps)
+        if not redo.any():
+            break
+        steps = np.where(redo, wanted, steps)
+    return H, steps
+
+
+def _scaled(f, x, scale):
+    """``z -> f(x + scale * z)``, vectorized over trailing axes of ``z`` as scipy.differentiate wants."""
+    def g(z):
         flat = z.reshape(x.size, -1)
         out = np.array([f(x + scale * flat[:, i]) for i in range(flat.shape[1])])
         return out.reshape(z.shape[1:])
-
-    # The stencil reaches twice the initial step, so 0.5 keeps it within `scale`.
-    res = _scipy_hessian(g, np.zeros_like(x), initial_step=0.5)
-    H = res.ddf / np.outer(scale, scale)
-    return (H + H.T) / 2
+    return g
 
 
 def _model_problem(model: Model, data: np.ndarray) -> _Problem:
     space = model.parametrization()
 
     def params(theta):
-        return model.params_from_vector(space.to_params(theta))
+        return model._params_from_vector(space.to_params(theta))
 
     return _Problem(
         nll=lambda theta: -model._loglik(params(theta), data),
@@ -304,8 +354,9 @@ def fit(model_or_negloglik, x=None, *, start=None, bounds=None, names=None) -> F
         if bounds is not None or names is not None:
             raise ValueError("bounds and names come from the model; do not pass them with a model")
         data = model._check_data(x)
+        model._check_estimable(data)
         problem, nobs = _model_problem(model, data), data.size
-        start_params = model.default_start(data) if start is None else start
+        start_params = model._default_start(data) if start is None else start
         start_theta = problem.space.to_theta(model.params_vector(model._check_params(start_params)))
     elif callable(model_or_negloglik):
         if x is not None:
@@ -318,9 +369,15 @@ def fit(model_or_negloglik, x=None, *, start=None, bounds=None, names=None) -> F
             raise ValueError(f"bounds has {space.n_free} pairs but start has {start_theta.size} values")
         if names is None:
             names = tuple(f"theta{i}" for i in range(start_theta.size))
+        elif not isinstance(names, (list, tuple)) or not all(isinstance(name, str) for name in names):
+            raise TypeError(f"names must be a sequence of strings, one per parameter, got {names!r}")
         elif len(names) != start_theta.size:
             raise ValueError(f"names has {len(names)} entries but start has {start_theta.size} values")
-        problem = _Problem(nll=lambda theta: float(model_or_negloglik(theta)), space=space, names=tuple(names))
+
+        def nll(theta):  # the caller's function, checked to return one number (inf is allowed)
+            return v.check_real(model_or_negloglik(theta), "negloglik(theta)", finite=False)
+
+        problem = _Problem(nll=nll, space=space, names=tuple(names))
         nobs = None
     else:
         raise TypeError("the first argument must be an mlebook model or a negative log-likelihood "
@@ -345,10 +402,11 @@ def fit(model_or_negloglik, x=None, *, start=None, bounds=None, names=None) -> F
     on_boundary = bool(np.any(room <= 1e-8 * np.maximum(1.0, np.abs(theta_hat))))
     m = space.n_free
     if on_boundary:
+        where = ", ".join(f"{name} = {value:.3g}" for name, value in zip(problem.names, params))
         warnings.warn(
-            f"the maximum lies on the boundary of the parameter space "
-            f"({dict(zip(problem.names, params.round(10)))}); standard errors and Wald intervals "
-            "are not valid there, use conf_int(method='profile')", RuntimeWarning, stacklevel=2)
+            f"the maximum lies on the boundary of the parameter space ({where}): the standard errors "
+            "are NaN there and Wald intervals are unusable (the textbook Wald interval collapses to "
+            "the single point estimate); use conf_int(method='profile')", RuntimeWarning, stacklevel=2)
         cov_theta = np.full((m, m), np.nan)
     elif problem.hess is not None:
         cov_theta = _inverse_information(problem.hess(theta_hat))
@@ -358,12 +416,17 @@ def fit(model_or_negloglik, x=None, *, start=None, bounds=None, names=None) -> F
         J = space.dtheta_du(u_hat)
         guess = np.sqrt(np.abs(np.diag(J @ np.atleast_2d(res.hess_inv) @ J.T)))
         guess = np.where(np.isfinite(guess) & (guess > 0), guess, 0.1 * (np.abs(theta_hat) + 1))
-        cov_theta = _inverse_information(numerical_hessian(problem.nll, theta_hat, np.minimum(0.4 * room, 2 * guess)))
+        steps = np.minimum(0.4 * room, 2 * guess)
+        H, steps = _hessian_with_checked_steps(problem.nll, theta_hat, steps, room)
+        cov_theta = _inverse_information(H)
 
     if problem.grad is not None:
         g = problem.grad(theta_hat)
-    else:
+    elif on_boundary:  # room on one side only: a forward difference
         g = optimize.approx_fprime(theta_hat, problem.nll, 1e-8 * np.minimum(np.abs(theta_hat) + 1e-3, room))
+    else:  # central differences, as accurate as the Hessian (a forward difference's rounding
+        # error can make a converged fit look unconverged when a coordinate is near 0)
+        g = _numerical_gradient(problem.nll, theta_hat, steps)
     if np.all(np.isfinite(cov_theta)):
         # Converged when one more Newton step could not raise the log-likelihood noticeably.
         converged = bool(0.5 * g @ cov_theta @ g < CONVERGENCE_GAIN)

@@ -99,9 +99,7 @@ def _unit_interval(x: np.ndarray, name: str) -> np.ndarray:
 
 
 def _ndim(x, name: str) -> int:
-    if isinstance(x, (str, bytes)):
-        raise TypeError(f"{name} must be numeric, got a string")
-    return np.ndim(x)
+    return v._as_float_array(x, name).ndim  # a TypeError for strings, None and other non-numbers
 
 
 def _as_rows(q, name: str) -> tuple[np.ndarray, bool]:
@@ -175,6 +173,7 @@ def binary_cross_entropy(y, p, *, from_logits: bool = False, reduction: str = "m
     0.2201
     """
     reduction = _check_reduction(reduction)
+    from_logits = v.check_bool(from_logits, "from_logits")
     y = _unit_interval(v.as_data(y, name="y"), "y")
     pred = v.as_data(p, name="p")
     _check_same_length(y, pred, "y", "p")
@@ -225,7 +224,7 @@ def cross_entropy(target, q, *, from_logits: bool = False, reduction: str = "mea
     0.3709
     """
     reduction = _check_reduction(reduction)
-    if from_logits:
+    if v.check_bool(from_logits, "from_logits"):
         logits, single = _as_rows(q, "q")
         logq = special.log_softmax(logits, axis=1)
         p = _target_rows(target, logq.shape, single, "target")
@@ -362,6 +361,7 @@ def poisson_nll(y, rate, *, from_log: bool = False, full: bool = True, reduction
     0.6534
     """
     reduction = _check_reduction(reduction)
+    from_log, full = v.check_bool(from_log, "from_log"), v.check_bool(full, "full")
     y = v.as_data(y, "count", name="y")
     r = v.as_data(rate, name="rate")
     _check_same_length(y, r, "y", "rate")
@@ -386,7 +386,8 @@ def softmax(z, axis: int = -1) -> np.ndarray:
     >>> softmax([1000.0, 1000.0])
     array([0.5, 0.5])
     """
-    return special.softmax(_finite_array(z, "z"), axis=axis)
+    z = _finite_array(z, "z")
+    return special.softmax(z, axis=_check_axis(axis, z.ndim))
 
 
 def log_softmax(z, axis: int = -1) -> np.ndarray:
@@ -397,10 +398,20 @@ def log_softmax(z, axis: int = -1) -> np.ndarray:
     >>> log_softmax([0.0, 1000.0]).round(4)
     array([-1000.,     0.])
     """
-    return special.log_softmax(_finite_array(z, "z"), axis=axis)
+    z = _finite_array(z, "z")
+    return special.log_softmax(z, axis=_check_axis(axis, z.ndim))
 
 
 def _finite_array(z, name: str) -> np.ndarray:
     if _ndim(z, name) == 0:
         raise ValueError(f"{name} must have at least one dimension (a vector of logits)")
     return v.as_data(np.ravel(z), name=name).reshape(np.shape(z))
+
+
+def _check_axis(axis, ndim: int) -> int:
+    """An axis of an array with ``ndim`` dimensions; negative values count from the end."""
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
+        raise TypeError(f"axis must be an integer, got {type(axis).__name__}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"axis must be between {-ndim} and {ndim - 1} for z with {ndim} dimension(s), got {axis}")
+    return int(axis)

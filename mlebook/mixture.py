@@ -50,6 +50,7 @@ __all__ = [
 ]
 
 INIT_METHODS = ("k-means++", "random")
+CONVERGENCE_RULES = ("gain", "scikit-learn")
 LOG_2PI = np.log(2 * np.pi)
 #: Added to each component's total responsibility before dividing by it, so that an empty
 #: component gives finite numbers instead of 0 / 0 (the same guard scikit-learn uses).
@@ -160,7 +161,7 @@ def _posterior(X, weights, means, chol):
     so the sum cannot underflow), sum, and add the largest term back after the log. The
     exponentials are then reused for the responsibilities. ``scipy.special.logsumexp``
     computes the same ``log p(x_i)`` but, being general, costs several times more than the
-    rest of an EM iteration together (see ``benchmarks/bench_mixture.py``).
+    rest of an EM iteration together (see ``benchmarks/run.py``).
     """
     joint = _log_gaussian(X, means, chol)
     joint += np.log(weights)
@@ -313,6 +314,14 @@ class GaussianMixture:
         components (``r = 0.999``). Yet it stays far above rounding error in the mean
         (about ``1e-16`` relative). scikit-learn's default ``1e-3`` stops visibly short when
         components overlap.
+    convergence : {"gain", "scikit-learn"}
+        Which iteration's gain is compared with ``tol``. ``"gain"``: the one just run, so EM
+        stops after the first M-step that raises the mean log-likelihood by less than ``tol``.
+        ``"scikit-learn"``: the one before, which is scikit-learn's rule (it computes the
+        log-likelihood in the E-step, at the parameters from before the M-step), so EM runs
+        one more iteration. With the same ``tol``, ``reg_covar`` and starting values, this
+        repeats scikit-learn's ``GaussianMixture`` iteration for iteration, ``n_iter_``
+        included.
     max_iter : int
         The most EM iterations per start.
     reg_covar : float
@@ -343,7 +352,7 @@ class GaussianMixture:
     covariances_ : ndarray of shape (k, d, d)
     loglik_ : float
         The total log-likelihood of the training data at the fitted parameters.
-    loglik_trace_ : ndarray of shape (n_iter_,)
+    loglik_trace_ : ndarray, one entry per iteration
         The total log-likelihood after every iteration (after each M-step) of the kept start;
         EM never lets it decrease.
     initial_loglik_ : float
@@ -364,12 +373,13 @@ class GaussianMixture:
     True
     """
 
-    def __init__(self, n_components: int = 1, *, tol: float = 1e-10, max_iter: int = 10_000,
-                 reg_covar: float = 1e-6, n_init: int = 1, init_params: str = "k-means++",
-                 random_state: int | np.random.Generator = 0, weights_init=None, means_init=None,
-                 covariances_init=None):
+    def __init__(self, n_components: int = 1, *, tol: float = 1e-10, convergence: str = "gain",
+                 max_iter: int = 10_000, reg_covar: float = 1e-6, n_init: int = 1,
+                 init_params: str = "k-means++", random_state: int | np.random.Generator = 0,
+                 weights_init=None, means_init=None, covariances_init=None):
         self.n_components = n_components
         self.tol = tol
+        self.convergence = convergence
         self.max_iter = max_iter
         self.reg_covar = reg_covar
         self.n_init = n_init
@@ -401,6 +411,8 @@ class GaussianMixture:
             raise ValueError(f"n_components={k} is larger than the number of samples {n}: "
                              "each component needs data")
         tol = v.check_positive(self.tol, "tol", allow_zero=True)
+        if self.convergence not in CONVERGENCE_RULES:
+            raise ValueError(f"convergence must be one of {CONVERGENCE_RULES}, got {self.convergence!r}")
         max_iter = v.check_positive_int(self.max_iter, "max_iter")
         reg = v.check_positive(self.reg_covar, "reg_covar", allow_zero=True)
         n_init = v.check_positive_int(self.n_init, "n_init")
@@ -473,14 +485,17 @@ class GaussianMixture:
         resp, log_norm = _posterior(X, weights, means, chol)          # E-step
         current = float(log_norm.sum())
         initial, trace, converged = current, [], False
+        gain = np.inf                                                 # no iteration run yet
         for it in range(1, max_iter + 1):
+            previous_gain = gain
             weights, means, covariances = _m_step(X, resp, reg)       # M-step
             chol = _cholesky(covariances, floor, f"EM iteration {it}")
             resp, log_norm = _posterior(X, weights, means, chol)      # E-step
             new = float(log_norm.sum())
             trace.append(new)
             gain, current = (new - current) / n, new
-            if abs(gain) < tol:
+            tested = previous_gain if self.convergence == "scikit-learn" else gain
+            if abs(tested) < tol:
                 converged = True
                 break
         return {"params": (weights, means, covariances), "chol": chol, "loglik": current,

@@ -141,8 +141,13 @@ class Model(ABC):
         """Return validated parameters; ``closed`` admits boundary points where the
         likelihood is still defined (``p = 0`` for a coin that never lands heads)."""
 
-    def _check_data(self, x) -> np.ndarray:
-        return v.as_data(x, self.support)
+    def _check_data(self, x, name: str = "x") -> np.ndarray:
+        return v.as_data(x, self.support, name=name)
+
+    def _check_estimable(self, x) -> None:
+        """Raise a ValueError when the likelihood of the (checked) sample ``x`` has no maximum
+        because it increases without bound; :func:`mlebook.fitting.fit` asks before optimizing,
+        so that it stops with a clear message instead of wandering off towards infinity."""
 
     def _logpdf(self, params, x):
         raise NotImplementedError
@@ -170,16 +175,22 @@ class Model(ABC):
     @abstractmethod
     def parametrization(self): ...
 
+    def default_start(self, x) -> np.ndarray:
+        """A neutral starting point for :func:`mlebook.fitting.fit` on the sample ``x``."""
+        return self._default_start(self._check_data(x))
+
     @abstractmethod
-    def default_start(self, x) -> np.ndarray: ...
+    def _default_start(self, x) -> np.ndarray: ...
 
     def params_vector(self, params) -> np.ndarray:
         """Parameters as a flat float array (the fitting code's view)."""
-        return np.atleast_1d(np.asarray(params, dtype=float))
+        return np.atleast_1d(np.asarray(self._check_params(params, closed=True), dtype=float))
 
     def params_from_vector(self, vec):
-        """Inverse of :meth:`params_vector`: a float for one-parameter models."""
-        vec = np.asarray(vec, dtype=float)
+        """Inverse of :meth:`Model.params_vector`: a float for one-parameter models."""
+        return self._params_from_vector(v.as_vector(vec, self.n_params, "vec"))
+
+    def _params_from_vector(self, vec):
         return float(vec[0]) if self.n_params == 1 else vec
 
     def _scalar_or_array(self, value):
@@ -238,7 +249,7 @@ class Bernoulli(_OneParameter):
     def _sample(self, p, size, rng):
         return rng.binomial(1, p, size=size)
 
-    def default_start(self, x):
+    def _default_start(self, x):
         return np.array([0.5])
 
     def logpdf_sym(self):
@@ -283,7 +294,7 @@ class Poisson(_OneParameter):
     def _sample(self, lam, size, rng):
         return rng.poisson(lam, size=size)
 
-    def default_start(self, x):
+    def _default_start(self, x):
         return np.array([1.0])
 
     def logpdf_sym(self):
@@ -320,6 +331,9 @@ class Exponential(_OneParameter):
                              "in the rate and the MLE does not exist")
         return float(x.size / total)
 
+    def _check_estimable(self, x):
+        self._mle(x)  # raises when every observation is 0
+
     def _score(self, rate, x):
         return x.size / rate - x.sum()
 
@@ -332,7 +346,7 @@ class Exponential(_OneParameter):
     def _sample(self, rate, size, rng):
         return rng.exponential(1.0 / rate, size=size)
 
-    def default_start(self, x):
+    def _default_start(self, x):
         return np.array([1.0])
 
     def logpdf_sym(self):
@@ -343,6 +357,11 @@ class Exponential(_OneParameter):
 
 class Gaussian(Model):
     """Gaussian(mu, sigma2): the normal distribution with mean ``mu`` and VARIANCE ``sigma2``.
+
+    With one observation, or several that are all equal, the likelihood increases without
+    bound as ``sigma2`` shrinks to 0, so the MLE does not exist. :meth:`~Model.mle` then
+    returns the boundary value ``sigma2 = 0`` (outside the model: ``loglik`` refuses it), and
+    :func:`mlebook.fitting.fit` raises a ``ValueError`` saying so.
 
     Examples
     --------
@@ -369,6 +388,12 @@ class Gaussian(Model):
         mu = x.mean()
         return np.array([mu, ((x - mu) ** 2).mean()])
 
+    def _check_estimable(self, x):
+        if x.min() == x.max():
+            raise ValueError("x: every observation is the same (always so with one observation), so the likelihood "
+                             "increases without bound as sigma2 shrinks to 0 and the MLE does not exist; "
+                             "mle(x) returns the boundary value sigma2 = 0, which is outside the model")
+
     def _score(self, params, x):
         mu, s2 = params
         r = x - mu
@@ -391,7 +416,7 @@ class Gaussian(Model):
     def parametrization(self):
         return Box([(None, None), (0.0, None)])
 
-    def default_start(self, x):
+    def _default_start(self, x):
         # The median and a spread from the interquartile range: inside the space, on the
         # data's scale, and not the answer.
         q1, q3 = np.percentile(x, [25, 75])
@@ -435,7 +460,7 @@ class Gamma(Model):
 
     ``log(shape) - digamma(shape) = log(mean(x)) - mean(log(x))``,
 
-    which has no closed form. :meth:`mle` solves it by Newton's method from Minka's (2002)
+    which has no closed form. :meth:`~Model.mle` solves it by Newton's method from Minka's (2002)
     approximation (see :meth:`solve_shape`).
 
     Examples
@@ -506,7 +531,7 @@ class Gamma(Model):
         >>> round(shape, 6), bool(abs(np.log(shape) - digamma(shape) - 0.1) < 1e-14)
         (5.160876, True)
         """
-        s = np.asarray(statistic, dtype=float)
+        s = v._as_float_array(statistic, "statistic")
         if not np.all(np.isfinite(s)) or not np.all(s > 0):
             raise ValueError("statistic must be positive and finite: log(mean(x)) - mean(log(x)) is 0 only "
                              "when every observation is the same, and then the MLE of the shape does not exist")
@@ -539,6 +564,9 @@ class Gamma(Model):
         shape = _gamma_shape_newton(statistic, 50)
         return np.array([shape, mean / shape])
 
+    def _check_estimable(self, x):
+        self._mle(x)  # raises when every observation is the same
+
     def _score(self, params, x):
         shape, scale = params
         n, total, total_log = self._statistics(x)
@@ -562,7 +590,7 @@ class Gamma(Model):
     def parametrization(self):
         return Box([(0.0, None), (0.0, None)])
 
-    def default_start(self, x):
+    def _default_start(self, x):
         # The exponential distribution (shape 1) with the data's mean: on the data's scale,
         # inside the space, and not the answer.
         return np.array([1.0, x.mean()])
@@ -598,8 +626,8 @@ class Categorical(Model):
     def __repr__(self) -> str:
         return f"Categorical(k={self.k})"
 
-    def _check_data(self, x):
-        return v.as_data(x, "labels", k=self.k)
+    def _check_data(self, x, name="x"):
+        return v.as_data(x, "labels", k=self.k, name=name)
 
     def _check_params(self, params, closed=False):
         return v.check_probability_vector(params, self.k, "p", closed=closed)
@@ -634,11 +662,11 @@ class Categorical(Model):
     def parametrization(self):
         return Simplex(self.k)
 
-    def default_start(self, x):
+    def _default_start(self, x):
         return np.full(self.k, 1.0 / self.k)
 
-    def params_from_vector(self, vec):
-        return np.asarray(vec, dtype=float)
+    def _params_from_vector(self, vec):
+        return vec
 
     def logpdf_sym(self):
         x = sp.Symbol("x", integer=True, nonnegative=True)

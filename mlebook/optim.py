@@ -1,6 +1,6 @@
 """Iterative optimizers written out in full, for teaching: each records the path it took.
 
-:func:`mlebook.fit` uses scipy's quasi-Newton method for real work. The optimizers here are
+:func:`mlebook.fit <mlebook.fitting.fit>` uses scipy's quasi-Newton method for real work. The optimizers here are
 the textbook ones, short enough to read, and they keep every iterate so a chapter can plot
 how they approach the maximum-likelihood estimate:
 
@@ -84,6 +84,7 @@ def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], start, step: floa
     ValueError
         If the iterates become non-finite (the step is too large for this function).
     """
+    grad = v.check_callable(grad, "grad")
     x = v.as_data(start, name="start").copy()
     step = v.check_positive(step, "step")
     max_iter = v.check_positive_int(max_iter, "max_iter")
@@ -91,7 +92,7 @@ def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], start, step: floa
     path = [x.copy()]
     converged = False
     for _ in range(max_iter):
-        g = np.atleast_1d(np.asarray(grad(x), dtype=float))
+        g = np.atleast_1d(v._as_float_array(grad(x), "grad(x)"))
         if g.shape != x.shape:
             raise ValueError(f"grad returned shape {g.shape}, expected {x.shape}")
         with np.errstate(over="ignore"):
@@ -108,7 +109,7 @@ def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], start, step: floa
 
 
 def _gradient_at(grad, x, it):
-    g = np.atleast_1d(np.asarray(grad(x), dtype=float))
+    g = np.atleast_1d(v._as_float_array(grad(x), "grad(x)"))
     if g.shape != x.shape:
         raise ValueError(f"grad returned shape {g.shape}, expected {x.shape}")
     if not np.all(np.isfinite(g)):
@@ -159,6 +160,7 @@ def newton(grad: Callable[[np.ndarray], np.ndarray], hess: Callable[[np.ndarray]
     >>> round(float(np.exp(trace.x[0])), 12), trace.n_iter
     (2.0, 5)
     """
+    grad, hess = v.check_callable(grad, "grad"), v.check_callable(hess, "hess")
     x = v.as_data(start, name="start").copy()
     max_iter = v.check_positive_int(max_iter, "max_iter")
     tol = v.check_positive(tol, "tol")
@@ -166,7 +168,7 @@ def newton(grad: Callable[[np.ndarray], np.ndarray], hess: Callable[[np.ndarray]
         raise TypeError(f"fun must be callable or None, got {type(fun).__name__}")
     path = [x.copy()]
     converged = False
-    value = None if fun is None else float(fun(x))
+    value = None if fun is None else v.check_real(fun(x), "fun(x)", finite=False)
     for it in range(max_iter + 1):
         g = _gradient_at(grad, x, it)
         if np.linalg.norm(g) < tol:
@@ -174,7 +176,7 @@ def newton(grad: Callable[[np.ndarray], np.ndarray], hess: Callable[[np.ndarray]
             break
         if it == max_iter:
             break
-        H = np.atleast_2d(np.asarray(hess(x), dtype=float))
+        H = np.atleast_2d(v._as_float_array(hess(x), "hess(x)"))
         if H.shape != (x.size, x.size):
             raise ValueError(f"hess returned shape {H.shape}, expected {(x.size, x.size)}")
         if not np.all(np.isfinite(H)):
@@ -190,7 +192,8 @@ def newton(grad: Callable[[np.ndarray], np.ndarray], hess: Callable[[np.ndarray]
         if fun is not None:
             while True:
                 with np.errstate(over="ignore", invalid="ignore"):
-                    new_value = float(fun(candidate)) if np.all(np.isfinite(candidate)) else np.inf
+                    finite = np.all(np.isfinite(candidate))
+                    new_value = v.check_real(fun(candidate), "fun(x)", finite=False) if finite else np.inf
                 if np.isfinite(new_value) and new_value <= value:
                     break
                 t /= 2
@@ -214,7 +217,7 @@ def bfgs(fun: Callable[[np.ndarray], float], grad: Callable[[np.ndarray], np.nda
     BFGS needs only gradients: it builds an approximation of the inverse Hessian from the
     changes in the gradient along its steps, and converges superlinearly near the minimum.
     This is :func:`scipy.optimize.minimize` with ``method="BFGS"`` and a callback that keeps
-    the iterates; :func:`mlebook.fit` uses the same method.
+    the iterates; :func:`mlebook.fit <mlebook.fitting.fit>` uses the same method.
 
     Parameters
     ----------
@@ -241,10 +244,11 @@ def bfgs(fun: Callable[[np.ndarray], float], grad: Callable[[np.ndarray], np.nda
     >>> np.round(trace.x, 8) + 0.0, trace.converged
     (array([1., 0.]), True)
     """
+    fun, grad = v.check_callable(fun, "fun"), v.check_callable(grad, "grad")
     x0 = v.as_data(start, name="start").copy()
     max_iter = v.check_positive_int(max_iter, "max_iter")
     tol = v.check_positive(tol, "tol")
-    if not np.isfinite(fun(x0)):
+    if not np.isfinite(v.check_real(fun(x0), "fun(x)", finite=False)):
         raise ValueError("fun is not finite at start")
     _gradient_at(grad, x0, 0)
     path = [x0.copy()]

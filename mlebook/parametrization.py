@@ -25,6 +25,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.special import expit, logit, softmax
 
+from . import validation as v
+
 __all__ = ["Box", "Simplex"]
 
 
@@ -47,18 +49,24 @@ class Box:
     """
 
     def __init__(self, bounds):
+        if isinstance(bounds, (str, bytes)) or not hasattr(bounds, "__iter__"):
+            raise TypeError(f"bounds must be a sequence of (low, high) pairs, got {type(bounds).__name__}")
         lows, highs = [], []
         for i, pair in enumerate(bounds):
             try:
                 low, high = pair
             except (TypeError, ValueError):
                 raise ValueError(f"bounds[{i}] must be a pair (low, high), got {pair!r}") from None
-            low = -np.inf if low is None else float(low)
-            high = np.inf if high is None else float(high)
+            low = -np.inf if low is None else v.check_real(low, f"bounds[{i}]", finite=False)
+            high = np.inf if high is None else v.check_real(high, f"bounds[{i}]", finite=False)
+            if np.isnan(low) or np.isnan(high):
+                raise ValueError(f"bounds[{i}] contains NaN; use None or an infinity for an open end")
             if not low < high:
                 raise ValueError(f"bounds[{i}] must have low < high, got ({low}, {high})")
             lows.append(low)
             highs.append(high)
+        if not lows:
+            raise ValueError("bounds is empty: give one (low, high) pair per parameter")
         self.low = np.array(lows)
         self.high = np.array(highs)
         self.n_free = len(lows)
@@ -69,7 +77,7 @@ class Box:
 
     # theta <-> u
     def constrain(self, u):
-        u = np.asarray(u, dtype=float)
+        u = v.as_vector(u, self.n_free, "u")
         theta = u.copy()
         theta[self._lower_only] = self.low[self._lower_only] + np.exp(u[self._lower_only])
         theta[self._upper_only] = self.high[self._upper_only] - np.exp(u[self._upper_only])
@@ -78,7 +86,9 @@ class Box:
         return theta
 
     def unconstrain(self, theta):
-        theta = np.asarray(theta, dtype=float)
+        if not self.contains(theta):
+            raise ValueError(f"theta must lie inside the parameter space (strictly between the bounds), got {theta}")
+        theta = v.as_vector(theta, self.n_free, "theta")
         u = theta.copy()
         with np.errstate(divide="ignore"):
             u[self._lower_only] = np.log(theta[self._lower_only] - self.low[self._lower_only])
@@ -89,7 +99,7 @@ class Box:
 
     def dtheta_du(self, u):
         """Jacobian of ``constrain`` at ``u`` (diagonal here)."""
-        u = np.asarray(u, dtype=float)
+        u = v.as_vector(u, self.n_free, "u")
         d = np.ones_like(u)
         d[self._lower_only] = np.exp(u[self._lower_only])
         d[self._upper_only] = -np.exp(u[self._upper_only])
@@ -100,10 +110,10 @@ class Box:
 
     # theta <-> params
     def to_params(self, theta):
-        return np.array(theta, dtype=float)
+        return v.as_vector(theta, self.n_free, "theta").copy()
 
     def to_theta(self, params):
-        return np.array(params, dtype=float)
+        return v.as_vector(params, self.n_params, "params").copy()
 
     @property
     def params_jacobian(self):
@@ -114,12 +124,12 @@ class Box:
         return list(zip(self.low, self.high))
 
     def contains(self, theta):
-        theta = np.asarray(theta, dtype=float)
+        theta = v.as_vector(theta, self.n_free, "theta")
         return bool(np.all((theta > self.low) & (theta < self.high)))
 
     def room(self, theta):
         """How far each coordinate may move (alone or together with another) and stay inside."""
-        theta = np.asarray(theta, dtype=float)
+        theta = v.as_vector(theta, self.n_free, "theta")
         return np.minimum(theta - self.low, self.high - theta)
 
 
@@ -137,28 +147,30 @@ class Simplex:
     """
 
     def __init__(self, k: int):
-        self.k = k
-        self.n_free = k - 1
-        self.n_params = k
+        self.k = v.check_positive_int(k, "k", minimum=2)
+        self.n_free = self.k - 1
+        self.n_params = self.k
 
     def constrain(self, u):
-        return softmax(np.append(np.asarray(u, dtype=float), 0.0))[:-1]
+        return softmax(np.append(v.as_vector(u, self.n_free, "u"), 0.0))[:-1]
 
     def unconstrain(self, theta):
-        theta = np.asarray(theta, dtype=float)
-        with np.errstate(divide="ignore"):
-            return np.log(theta) - np.log1p(-theta.sum())
+        if not self.contains(theta):
+            raise ValueError(f"theta must lie inside the parameter space (positive, summing to less than 1), "
+                             f"got {theta}")
+        theta = v.as_vector(theta, self.n_free, "theta")
+        return np.log(theta) - np.log1p(-theta.sum())
 
     def dtheta_du(self, u):
         theta = self.constrain(u)
         return np.diag(theta) - np.outer(theta, theta)
 
     def to_params(self, theta):
-        theta = np.asarray(theta, dtype=float)
+        theta = v.as_vector(theta, self.n_free, "theta")
         return np.append(theta, 1.0 - theta.sum())
 
     def to_theta(self, params):
-        return np.array(params, dtype=float)[:-1]
+        return v.as_vector(params, self.k, "params")[:-1].copy()
 
     @property
     def params_jacobian(self):
@@ -169,11 +181,11 @@ class Simplex:
         return [(0.0, 1.0)] * self.k
 
     def contains(self, theta):
-        theta = np.asarray(theta, dtype=float)
+        theta = v.as_vector(theta, self.n_free, "theta")
         return bool(np.all(theta > 0) and theta.sum() < 1)
 
     def room(self, theta):
         # A mixed second difference moves two coordinates at once, so the last probability
         # must absorb twice the step.
-        theta = np.asarray(theta, dtype=float)
+        theta = v.as_vector(theta, self.n_free, "theta")
         return np.minimum(theta, (1.0 - theta.sum()) / 2.0)

@@ -75,6 +75,11 @@ def plot_likelihood(model: Model, x, grid, *, kind: str = "likelihood", ax=None,
         raise ValueError(f"kind must be one of {sorted(kinds)}, got {kind!r}")
     grid = v.as_data(grid, name="grid")
     data = model._check_data(x)
+    low, high = model.parametrization().params_bounds[0]
+    if grid.min() < low or grid.max() > high:
+        bad = grid[(grid < low) | (grid > high)][0]
+        raise ValueError(f"grid must lie in the parameter space [{low:g}, {high:g}] of {model!r}; found {bad:g}")
+    ax = _check_axes(ax, optional=True)
     ll = np.array([model.loglik(t, data) for t in grid])
     y = {"likelihood": np.exp(ll), "loglik": ll, "relative": np.exp(ll - ll.max())}[kind]
     if ax is None:
@@ -87,7 +92,14 @@ def plot_likelihood(model: Model, x, grid, *, kind: str = "likelihood", ax=None,
 
 def mark_value(ax, value: float, label: str | None = None, **line_kw):
     """Draw a dashed vertical line at ``value`` (an estimate, a true parameter)."""
+    ax = _check_axes(ax)
     value = v.check_real(value, "value")
     style = {"color": "0.3", "linestyle": "--", "linewidth": 1.2} | line_kw
     ax.axvline(value, label=label, **style)
     return ax
+
+
+def _check_axes(ax, optional: bool = False):
+    if (ax is None and optional) or isinstance(ax, mpl.axes.Axes):
+        return ax
+    raise TypeError(f"ax must be a matplotlib Axes{' or None' if optional else ''}, got {type(ax).__name__}")

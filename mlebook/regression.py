@@ -62,9 +62,20 @@ def _check_prior(prior, prior_scale, allowed) -> float | None:
 def _check_identified(D: np.ndarray, remedy: str) -> None:
     """Without a prior the coefficients are identified only if the design has full column rank."""
     n, k = D.shape
-    if n < k or np.linalg.matrix_rank(D) < k:
-        raise ValueError(f"X (with the intercept column) has rank below its {k} columns: the coefficients "
-                         f"are not identified; drop collinear features or use {remedy}")
+    if n >= k:
+        # The rank comes from an SVD of D, which costs more than a Newton iteration. The
+        # eigenvalues of the small matrix D'D are the squared singular values, computed to
+        # within about n * eps of the largest: when the smallest is clearly positive (D's
+        # condition number is below 1e4), the rank is surely full and the SVD can be skipped.
+        squared = np.linalg.eigvalsh(D.T @ D)
+        if squared[0] > 1e-8 * squared[-1]:
+            return
+    rank = np.linalg.matrix_rank(D)
+    if rank < k:
+        raise ValueError(f"the design matrix (X, after the intercept column when fit_intercept=True) has rank "
+                         f"{rank} below its {k} columns: a column is a linear combination of the others (or there "
+                         f"are fewer rows than columns), so the coefficients are not identified; drop collinear "
+                         f"features or use {remedy}")
 
 
 def _inverse(information: np.ndarray) -> np.ndarray:
@@ -125,6 +136,7 @@ class _NewtonRegression(_Regression):
     def _check_settings(self) -> float | None:
         """Validate the constructor's arguments; return the prior scale (None without a prior)."""
         scale = _check_prior(self.prior, self.prior_scale, self.priors)
+        v.check_bool(self.fit_intercept, "fit_intercept")
         v.check_positive(self.tol, "tol")
         v.check_positive_int(self.max_iter, "max_iter")
         return scale
@@ -192,6 +204,7 @@ class LinearRegression(_Regression):
     def fit(self, X, y) -> "LinearRegression":
         """Fit by least squares (maximum likelihood) or ridge (MAP); returns ``self``."""
         scale = _check_prior(self.prior, self.prior_scale, (None, "gaussian"))
+        v.check_bool(self.fit_intercept, "fit_intercept")
         X, y = self._check_xy(X, y, "real")
         D = _design(X, self.fit_intercept)
         n, k = D.shape
@@ -247,7 +260,10 @@ class LogisticRegression(_NewtonRegression):
     fit_intercept : bool
         Whether to include an intercept.
     tol : float
-        Convergence tolerance on the objective (Newton decrement, or change for Laplace).
+        Convergence tolerance on the objective. Newton's method stops when one more step
+        would improve it by less than ``tol`` (half the Newton decrement), and takes that
+        last step; coordinate descent (Laplace) when it changes by less than ``tol``,
+        relative.
     max_iter : int
         Most Newton (outer) iterations.
 
@@ -299,19 +315,17 @@ class LogisticRegression(_NewtonRegression):
             params, n_iter, converged = self._coordinate_descent(D, y, penalized / scale)
         else:
             precision = penalized / scale if scale is not None else np.zeros(k)
-            params, n_iter, converged = self._newton(D, y, precision)
+            params, n_iter, converged, info = self._newton(D, y, precision)
             if scale is None:
                 self._check_separation(D, y, params, converged)
 
         self._store(params)
         eta = D @ params
-        self.loglik_ = float(np.sum(y * log_expit(eta) + (1 - y) * log_expit(-eta)))
+        self.loglik_ = float(np.sum(log_expit((2 * y - 1) * eta)))
         self.n_iter_, self.converged_ = n_iter, converged
         if self.prior == "laplace":
             self.cov_ = np.full((k, k), np.nan)
         else:
-            p = expit(eta)
-            info = (D * (p * (1 - p))[:, None]).T @ D + np.diag(precision)
             self.cov_ = _inverse(info)
         self.se_ = np.sqrt(np.diag(self.cov_))
         self.n_obs_ = n
@@ -335,25 +349,43 @@ class LogisticRegression(_NewtonRegression):
     # ------------------------------------------------------------------ solvers
     @staticmethod
     def _objective(D, y, params, precision):
-        """Negative log-likelihood plus the Gaussian prior's penalty."""
+        """Negative log-likelihood plus the Gaussian prior's penalty.
+
+        An observation's likelihood is ``sigmoid(eta)`` when ``y = 1`` and ``sigmoid(-eta)``
+        when ``y = 0``: in one formula ``sigmoid((2y - 1) eta)``, one ``log_expit`` each.
+        """
         eta = D @ params
-        return -np.sum(y * log_expit(eta) + (1 - y) * log_expit(-eta)) + 0.5 * np.sum(precision * params**2)
+        return -np.sum(log_expit((2 * y - 1) * eta)) + 0.5 * np.sum(precision * params**2)
+
+    @staticmethod
+    def _information(D, p, precision):
+        """The Hessian of the objective, ``X'WX + P`` with weights ``w_i = p_i (1 - p_i)``:
+        the observed information plus the prior's curvature."""
+        return (D * (p * (1 - p))[:, None]).T @ D + np.diag(precision)
 
     def _newton(self, D, y, precision):
-        """Newton's method with step halving: each step solves (X'WX + P) d = X'(y - p) - P b."""
+        """Newton's method with step halving: each step solves (X'WX + P) d = X'(y - p) - P b.
+
+        Returns the estimate, the iterations used, whether they converged, and the Hessian
+        ``X'WX + P`` at the estimate, which ``fit`` inverts for the standard errors.
+        """
         params = np.zeros(D.shape[1])
         obj = self._objective(D, y, params, precision)
         for it in range(1, self.max_iter + 1):
             p = expit(D @ params)
             grad = D.T @ (y - p) - precision * params          # gradient of the log posterior
-            hess = (D * (p * (1 - p))[:, None]).T @ D + np.diag(precision)
+            hess = self._information(D, p, precision)
             try:
                 step = linalg.cho_solve(linalg.cho_factor(hess), grad)
             except linalg.LinAlgError:                           # weights underflowed: separation
-                return params, it, False
+                return params, it, False, hess
             decrement = grad @ step
             if decrement / 2 < self.tol:
-                return params, it, True
+                # Converged. The step is already computed, so take it: near the optimum each
+                # Newton step squares the error, so only rounding error is left. The Hessian is
+                # then recomputed at the estimate, for the standard errors.
+                params = params + step
+                return params, it, True, self._information(D, expit(D @ params), precision)
             t = 1.0
             while True:
                 candidate = params + t * step
@@ -362,9 +394,9 @@ class LogisticRegression(_NewtonRegression):
                     break
                 t /= 2
                 if t < 1e-10:  # no decrease possible in floating point: we are at the optimum
-                    return params, it, bool(decrement / 2 < 1e-6 * max(1.0, abs(obj)))
+                    return params, it, bool(decrement / 2 < 1e-6 * max(1.0, abs(obj))), hess
             params, obj = candidate, new_obj
-        return params, self.max_iter, False
+        return params, self.max_iter, False, self._information(D, expit(D @ params), precision)
 
     def _coordinate_descent(self, D, y, l1):
         """Proximal Newton for NLL + sum(l1 * |b|): a weighted least-squares model of the NLL,
@@ -466,7 +498,7 @@ class SoftmaxRegression(_NewtonRegression):
         Whether to include an intercept for each class.
     tol : float
         Convergence tolerance on half the Newton decrement (the predicted gain of one more
-        Newton step in the log-likelihood).
+        Newton step in the log-likelihood); that last step is then taken.
     max_iter : int
         Most Newton iterations.
 
@@ -633,9 +665,9 @@ class SoftmaxRegression(_NewtonRegression):
             except linalg.LinAlgError:                                  # curvature vanished: separation
                 return W, it, False
             decrement = g @ step
-            if decrement / 2 < self.tol:
-                return W, it, True
             step = step.reshape(c, m).T
+            if decrement / 2 < self.tol:
+                return W + step, it, True     # converged: take the computed step, squaring the error
             t = 1.0
             while True:
                 candidate = W + t * step

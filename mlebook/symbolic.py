@@ -24,12 +24,14 @@ Examples
 
 from __future__ import annotations
 
+import numbers
 from typing import Mapping
 
 import numpy as np
 import sympy as sp
 import sympy.stats as sps
 
+from . import validation as v
 from .models import SymbolicDensity
 
 __all__ = ["i", "n", "x", "data_sum", "loglik", "score", "hessian", "mle", "fisher_information", "evaluate"]
@@ -45,6 +47,18 @@ def _check_density(density) -> SymbolicDensity:
         raise TypeError("density must be a SymbolicDensity, as returned by model.logpdf_sym(), "
                         f"got {type(density).__name__}")
     return density
+
+
+def _check_expr(expr, name: str):
+    """A sympy expression (or Matrix), or a real number made into one; NaN is refused."""
+    if isinstance(expr, (sp.Basic, sp.MatrixBase)):
+        if expr.has(sp.nan):
+            raise ValueError(f"{name} must be finite, got an expression containing nan")
+        return expr
+    if isinstance(expr, numbers.Real) and not isinstance(expr, bool):
+        v.check_real(expr, name)
+        return sp.sympify(expr)
+    raise TypeError(f"{name} must be a sympy expression or a number, got {type(expr).__name__}")
 
 
 def data_sum(term: sp.Expr) -> sp.Expr:
@@ -64,7 +78,7 @@ def data_sum(term: sp.Expr) -> sp.Expr:
     -mu*Sum(r[i], (i, 1, n)) + Sum(r[i]*x[i], (i, 1, n))
     """
     total = sp.Integer(0)
-    for piece in sp.Add.make_args(sp.expand(term)):
+    for piece in sp.Add.make_args(sp.expand(_check_expr(term, "term"))):
         coef, data_part = piece.as_independent(i, as_Add=False)
         total += coef * (n if data_part == 1 else sp.Sum(data_part, (i, 1, n)))
     return total
@@ -78,7 +92,7 @@ def loglik(density: SymbolicDensity, expand: bool = True) -> sp.Expr:
     """
     d = _check_density(density)
     term = d.logpdf.subs(d.x, x[i])
-    return data_sum(term) if expand else sp.Sum(term, (i, 1, n))
+    return data_sum(term) if v.check_bool(expand, "expand") else sp.Sum(term, (i, 1, n))
 
 
 def score(density: SymbolicDensity) -> list[sp.Expr]:
@@ -151,20 +165,22 @@ def evaluate(expr, data, values: Mapping | None = None):
     >>> evaluate(data_sum(r[i] * x[i]) / sp.Sum(r[i], (i, 1, n)), {x: [1.0, 3.0], r: [1.0, 3.0]})
     2.5
     """
+    expr = _check_expr(expr, "expr")
+    if values is not None and not isinstance(values, Mapping):
+        raise TypeError(f"values must be a mapping from symbols to numbers, got {type(values).__name__}")
+    for symbol, value in (values or {}).items():
+        if not isinstance(symbol, sp.Basic):
+            raise TypeError(f"values keys must be sympy symbols, got {symbol!r}")
+        _check_expr(value, f"values[{symbol}]")
     columns = dict(data) if isinstance(data, Mapping) else {x: data}
     arrays, size = {}, None
     for base, column in columns.items():
         if not isinstance(base, sp.IndexedBase):
             raise TypeError(f"data keys must be sympy IndexedBase objects such as x, got {base!r}")
-        arr = np.asarray(column, dtype=float)
-        if arr.ndim != 1 or arr.size == 0:
-            raise ValueError(f"data must be a non-empty 1-D sample, got shape {arr.shape} for {base}")
-        if not np.all(np.isfinite(arr)):
-            raise ValueError(f"data contains NaN or infinite values (in {base})")
+        arr = v.as_data(column, name=f"data[{base}]" if isinstance(data, Mapping) else "data")
         if size is not None and arr.size != size:
             raise ValueError(f"data columns must have the same length, got {size} and {arr.size} (for {base})")
         arrays[base], size = arr, arr.size
-    expr = sp.sympify(expr)
     if values:
         expr = expr.subs(dict(values))
     dummies = {base: sp.Dummy(str(base)) for base in arrays}

@@ -12,6 +12,7 @@ array([0., 1., 1.])
 from __future__ import annotations
 
 import numbers
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ import numpy as np
 __all__ = [
     "as_data",
     "as_matrix",
+    "as_vector",
     "check_positive",
     "check_probability",
     "check_probability_vector",
@@ -28,6 +30,8 @@ __all__ = [
     "check_size",
     "check_level",
     "check_positive_int",
+    "check_bool",
+    "check_callable",
     "unpack_params",
 ]
 
@@ -94,8 +98,12 @@ def as_data(x: Any, support: str = "real", *, k: int | None = None, name: str = 
     >>> as_data([3, 0, 2], support="count")
     array([3., 0., 2.])
     """
-    if support not in SUPPORTS:
+    if not isinstance(support, str) or support not in SUPPORTS:
         raise ValueError(f"support must be one of {sorted(SUPPORTS)}, got {support!r}")
+    if support == "labels":
+        if k is None:
+            raise ValueError("k must be given when support='labels'")
+        k = check_positive_int(k, "k")
     arr = _as_float_array(x, name)
     if arr.ndim == 0:
         arr = arr.reshape(1)
@@ -105,8 +113,6 @@ def as_data(x: Any, support: str = "real", *, k: int | None = None, name: str = 
         raise ValueError(f"{name} is empty: at least one observation is needed")
     _require_finite(arr, name)
 
-    if support == "labels" and k is None:
-        raise ValueError("k must be given when support='labels'")
     if not _inside(arr, support, k):
         bad = _outside(arr, support, k)
         first = arr[np.argmax(bad)]
@@ -164,6 +170,18 @@ def as_matrix(X: Any, name: str = "X", *, min_rows: int = 1) -> np.ndarray:
     return arr
 
 
+def as_vector(x: Any, size: int, name: str) -> np.ndarray:
+    """A vector of exactly ``size`` finite numbers (a parameter vector, say), as floats.
+
+    >>> as_vector([0.5, 2], 2, "theta")
+    array([0.5, 2. ])
+    """
+    arr = as_data(x, name=name)
+    if arr.size != size:
+        raise ValueError(f"{name} must have {size} value{'s' if size != 1 else ''}, got {arr.size}")
+    return arr
+
+
 def unpack_params(params: Any, names: tuple[str, ...]) -> tuple:
     """Split a parameter sequence into its named entries, checking there are as many as names.
 
@@ -171,7 +189,8 @@ def unpack_params(params: Any, names: tuple[str, ...]) -> tuple:
     (0.0, 1.0)
     """
     try:
-        values = tuple(params)
+        # A string or a dict is iterable, but its characters or keys are not the parameters.
+        values = () if isinstance(params, (str, bytes, Mapping)) else tuple(params)
     except TypeError:
         values = ()
     if len(values) != len(names):
@@ -180,8 +199,8 @@ def unpack_params(params: Any, names: tuple[str, ...]) -> tuple:
     return values
 
 
-def check_real(value: Any, name: str) -> float:
-    """Return ``value`` as a finite float.
+def check_real(value: Any, name: str, *, finite: bool = True) -> float:
+    """Return ``value`` as a finite float (or any float, infinities and NaN too, unless ``finite``).
 
     >>> check_real(2, "mu")
     2.0
@@ -197,7 +216,7 @@ def check_real(value: Any, name: str) -> float:
             raise TypeError(f"{name} must be a single number, got an array of shape {arr.shape}")
         arr = arr.reshape(())
     val = float(arr)
-    if not np.isfinite(val):
+    if finite and not np.isfinite(val):
         raise ValueError(f"{name} must be finite, got {val}")
     return val
 
@@ -268,6 +287,28 @@ def check_positive_int(value: Any, name: str, *, minimum: int = 1) -> int:
     if value < minimum:
         raise ValueError(f"{name} must be at least {minimum}, got {value}")
     return int(value)
+
+
+def check_bool(value: Any, name: str) -> bool:
+    """A flag: ``True`` or ``False`` (numpy's booleans too), not a truthy stand-in like ``"no"``.
+
+    >>> check_bool(np.True_, "fit_intercept")
+    True
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
+    return bool(value)
+
+
+def check_callable(value: Any, name: str) -> Any:
+    """A function (anything callable), returned unchanged.
+
+    >>> check_callable(abs, "grad")(-2)
+    2
+    """
+    if not callable(value):
+        raise TypeError(f"{name} must be callable, got {type(value).__name__}")
+    return value
 
 
 def check_size(size: Any, name: str = "size") -> int | tuple[int, ...]:

@@ -77,7 +77,7 @@ def test_evaluate_returns_an_expression_when_symbols_remain():
 def test_bad_inputs():
     with pytest.raises(TypeError, match="density must be a SymbolicDensity"):
         symbolic.mle(sp.Symbol("x"))
-    with pytest.raises(ValueError, match="data must be a non-empty"):
+    with pytest.raises(ValueError, match="data is empty"):
         symbolic.evaluate(sp.Integer(1), [])
     with pytest.raises(ValueError, match="NaN"):
         symbolic.evaluate(sp.Integer(1), [1.0, np.nan])
