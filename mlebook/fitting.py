@@ -51,7 +51,10 @@ class _Problem:
     def nll_u(self, u):
         if not np.all(np.isfinite(u)):  # the optimizer strayed off to infinity: no value there
             return np.inf
-        value = self.nll(self.space.constrain(u))
+        # A search may probe coordinates where a parameter underflows to the edge of its space
+        # (a scale of exactly 0): the log-likelihood is -inf there, which is an answer, not an error.
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            value = self.nll(self.space.constrain(u))
         return value if np.isfinite(value) else np.inf
 
     def grad_u(self, u):

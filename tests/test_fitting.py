@@ -178,3 +178,15 @@ def test_no_warnings_on_an_ordinary_fit(rng):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fit(Gaussian(), rng.normal(size=50)).conf_int(method="profile")
+
+
+def test_profile_search_probing_the_edge_of_the_space_raises_no_warning():
+    """The profile search may try a Gamma scale that underflows to 0; that is -inf, not an error."""
+    from mlebook.models import Gamma
+
+    x = Gamma().sample((2.5, 1.5), 1000, rng=np.random.default_rng(1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        intervals = fit(Gamma(), x).conf_int(method="profile")
+    shape, scale = Gamma().mle(x)
+    assert intervals[0, 0] < shape < intervals[0, 1] and intervals[1, 0] < scale < intervals[1, 1]
