@@ -124,7 +124,8 @@ def browser():
     if path is None:
         if os.environ.get("MLEBOOK_REQUIRE_BROWSER") == "1":
             pytest.fail("no Chromium found, and MLEBOOK_REQUIRE_BROWSER=1 requires one (install Debian's chromium)")
-        pytest.skip("no Chromium on this machine; install it to run the site tests")
+        pytest.skip("no Chromium on this machine: install one (Debian: apt-get install chromium) or set "
+                    "CHROMIUM=/path/to/chrome to run the site tests")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
