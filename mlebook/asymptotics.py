@@ -182,7 +182,7 @@ def standardized(estimates, model: Model, params, n: int) -> np.ndarray:
     """
     model = _check_model(model)
     n = v.check_positive_int(n, "n")
-    est = v._as_float_array(estimates, "estimates")
+    est = v.as_array(estimates, "estimates")
     if est.ndim == 1 and model.n_params == 1:
         est = est[:, None]
     if est.ndim != 2 or est.shape[1] != model.n_params or est.shape[0] == 0:
@@ -214,7 +214,7 @@ def _distinct_samples(model: Model, samples) -> tuple[np.ndarray, np.ndarray, bo
     intervals built from it: each distinct sorted row is handled once. For a Bernoulli
     sample of size ``n`` there are at most ``n + 1`` of them, whatever ``n_sim`` is.
     """
-    arr = v._as_float_array(samples, "samples")
+    arr = v.as_array(samples, "samples")
     single = arr.ndim == 1
     arr = np.atleast_2d(arr)
     if arr.ndim != 2 or arr.shape[0] == 0:

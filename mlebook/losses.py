@@ -99,7 +99,7 @@ def _unit_interval(x: np.ndarray, name: str) -> np.ndarray:
 
 
 def _ndim(x, name: str) -> int:
-    return v._as_float_array(x, name).ndim  # a TypeError for strings, None and other non-numbers
+    return v.as_array(x, name).ndim  # a TypeError for strings, None and other non-numbers
 
 
 def _as_rows(q, name: str) -> tuple[np.ndarray, bool]:

@@ -74,7 +74,7 @@ def _check_params(weights, means, covariances, n_features: int | None = None):
     if n_features is not None and d != n_features:
         raise ValueError(f"means has {d} columns but X has {n_features} features")
     weights = v.check_probability_vector(weights, k, "weights", closed=False, atol=1e-8)
-    covariances = v._as_float_array(covariances, "covariances")
+    covariances = v.as_array(covariances, "covariances")
     if covariances.shape != (k, d, d):
         raise ValueError(f"covariances must have shape (n_components, n_features, n_features) = "
                          f"{(k, d, d)}, got {covariances.shape}")

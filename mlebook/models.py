@@ -531,7 +531,7 @@ class Gamma(Model):
         >>> round(shape, 6), bool(abs(np.log(shape) - digamma(shape) - 0.1) < 1e-14)
         (5.160876, True)
         """
-        s = v._as_float_array(statistic, "statistic")
+        s = v.as_array(statistic, "statistic")
         if not np.all(np.isfinite(s)) or not np.all(s > 0):
             raise ValueError("statistic must be positive and finite: log(mean(x)) - mean(log(x)) is 0 only "
                              "when every observation is the same, and then the MLE of the shape does not exist")

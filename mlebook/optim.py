@@ -92,7 +92,7 @@ def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], start, step: floa
     path = [x.copy()]
     converged = False
     for _ in range(max_iter):
-        g = np.atleast_1d(v._as_float_array(grad(x), "grad(x)"))
+        g = np.atleast_1d(v.as_array(grad(x), "grad(x)"))
         if g.shape != x.shape:
             raise ValueError(f"grad returned shape {g.shape}, expected {x.shape}")
         with np.errstate(over="ignore"):
@@ -109,7 +109,7 @@ def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], start, step: floa
 
 
 def _gradient_at(grad, x, it):
-    g = np.atleast_1d(v._as_float_array(grad(x), "grad(x)"))
+    g = np.atleast_1d(v.as_array(grad(x), "grad(x)"))
     if g.shape != x.shape:
         raise ValueError(f"grad returned shape {g.shape}, expected {x.shape}")
     if not np.all(np.isfinite(g)):
@@ -176,7 +176,7 @@ def newton(grad: Callable[[np.ndarray], np.ndarray], hess: Callable[[np.ndarray]
             break
         if it == max_iter:
             break
-        H = np.atleast_2d(v._as_float_array(hess(x), "hess(x)"))
+        H = np.atleast_2d(v.as_array(hess(x), "hess(x)"))
         if H.shape != (x.size, x.size):
             raise ValueError(f"hess returned shape {H.shape}, expected {(x.size, x.size)}")
         if not np.all(np.isfinite(H)):

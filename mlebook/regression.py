@@ -141,6 +141,22 @@ class _NewtonRegression(_Regression):
         v.check_positive_int(self.max_iter, "max_iter")
         return scale
 
+    @staticmethod
+    def _halve_step(objective, current, step, obj):
+        """Halve a Newton step until the objective (to minimize) does not increase.
+
+        Returns the new point and its objective, or None when no step down to ``1e-10`` of
+        the full one decreases it: in floating point, ``current`` is then the optimum.
+        """
+        t = 1.0
+        while t >= 1e-10:
+            candidate = current + t * step
+            new_obj = objective(candidate)
+            if new_obj <= obj:
+                return candidate, new_obj
+            t /= 2
+        return None
+
     def _warn_if_not_converged(self, converged: bool) -> None:
         if not converged:
             warnings.warn(f"{type(self).__name__} did not converge in {self.max_iter} iterations", RuntimeWarning,
@@ -386,16 +402,10 @@ class LogisticRegression(_NewtonRegression):
                 # then recomputed at the estimate, for the standard errors.
                 params = params + step
                 return params, it, True, self._information(D, expit(D @ params), precision)
-            t = 1.0
-            while True:
-                candidate = params + t * step
-                new_obj = self._objective(D, y, candidate, precision)
-                if new_obj <= obj:
-                    break
-                t /= 2
-                if t < 1e-10:  # no decrease possible in floating point: we are at the optimum
-                    return params, it, bool(decrement / 2 < 1e-6 * max(1.0, abs(obj))), hess
-            params, obj = candidate, new_obj
+            halved = self._halve_step(lambda b: self._objective(D, y, b, precision), params, step, obj)
+            if halved is None:  # no decrease possible in floating point: we are at the optimum
+                return params, it, bool(decrement / 2 < 1e-6 * max(1.0, abs(obj))), hess
+            params, obj = halved
         return params, self.max_iter, False, self._information(D, expit(D @ params), precision)
 
     def _coordinate_descent(self, D, y, l1):
@@ -668,16 +678,10 @@ class SoftmaxRegression(_NewtonRegression):
             step = step.reshape(c, m).T
             if decrement / 2 < self.tol:
                 return W + step, it, True     # converged: take the computed step, squaring the error
-            t = 1.0
-            while True:
-                candidate = W + t * step
-                new_obj = self._objective(D, onehot, candidate, precision)
-                if new_obj <= obj:
-                    break
-                t /= 2
-                if t < 1e-10:  # no decrease possible in floating point: we are at the optimum
-                    return W, it, bool(decrement / 2 < 1e-6 * max(1.0, abs(obj)))
-            W, obj = candidate, new_obj
+            halved = self._halve_step(lambda w: self._objective(D, onehot, w, precision), W, step, obj)
+            if halved is None:  # no decrease possible in floating point: we are at the optimum
+                return W, it, bool(decrement / 2 < 1e-6 * max(1.0, abs(obj)))
+            W, obj = halved
         return W, self.max_iter, False
 
     @staticmethod

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
+    "as_array",
     "as_data",
     "as_matrix",
     "as_vector",
@@ -45,8 +46,12 @@ SUPPORTS = {
 }
 
 
-def _as_float_array(value: Any, name: str) -> np.ndarray:
-    """Convert to a float array, turning numpy's conversion failures into a TypeError."""
+def as_array(value: Any, name: str) -> np.ndarray:
+    """Convert to a float array of any shape, turning numpy's conversion failures into a TypeError.
+
+    Unlike :func:`as_data` it checks nothing else (shape, finiteness, support): for values
+    whose checks depend on the caller, such as a covariance stack or a user function's output.
+    """
     if isinstance(value, (str, bytes)):
         raise TypeError(f"{name} must be numeric, got a string")
     try:
@@ -104,7 +109,7 @@ def as_data(x: Any, support: str = "real", *, k: int | None = None, name: str = 
         if k is None:
             raise ValueError("k must be given when support='labels'")
         k = check_positive_int(k, "k")
-    arr = _as_float_array(x, name)
+    arr = as_array(x, name)
     if arr.ndim == 0:
         arr = arr.reshape(1)
     if arr.ndim != 1:
@@ -159,7 +164,7 @@ def as_matrix(X: Any, name: str = "X", *, min_rows: int = 1) -> np.ndarray:
     >>> as_matrix([1.0, 2.0]).shape
     (2, 1)
     """
-    arr = _as_float_array(X, name)
+    arr = as_array(X, name)
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.ndim != 2:
@@ -263,7 +268,7 @@ def check_probability_vector(p: Any, k: int, name: str = "p", *, closed: bool = 
     >>> check_probability_vector([0.2, 0.8], 2)
     array([0.2, 0.8])
     """
-    arr = _as_float_array(p, name)
+    arr = as_array(p, name)
     if arr.ndim != 1 or arr.size != k:
         raise ValueError(f"{name} must be a vector of {k} probabilities, got shape {arr.shape}")
     _require_finite(arr, name)

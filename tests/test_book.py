@@ -315,9 +315,11 @@ def test_api_reference_documents_every_public_name(site):
 
     import mlebook
 
+    index = (site / "api" / "index.html").read_text()
     for module in [m for m in mlebook.__all__ if m not in ("fit", "FitResult")] + ["plotting", "parametrization"]:
         html = (site / "api" / f"{module}.html").read_text()
         for name in importlib.import_module(f"mlebook.{module}").__all__:
             if module == "symbolic" and name in ("i", "n", "x"):
                 continue  # sympy symbols, described in the module docstring
             assert f'id="mlebook.{module}.{name}"' in html, f"mlebook.{module}.{name} is not documented"
+            assert f'href="{module}.html#mlebook.{module}.{name}"' in index, f"{name} is missing from api/index.md"
