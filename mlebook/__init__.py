@@ -6,8 +6,11 @@ modules, one concept each:
 * :mod:`mlebook.models`: distributions with one interface (log-likelihood, MLE, score,
   observed and Fisher information, sampling, sympy form): Bernoulli, Gaussian, Poisson,
   Exponential, Categorical, Gamma;
-* :mod:`mlebook.fitting`: numerical maximum likelihood with standard errors from the
-  observed information, Wald and profile-likelihood intervals (:func:`~mlebook.fitting.fit` is re-exported);
+* :mod:`mlebook.fitting`: numerical maximum likelihood with parameters free or fixed, four
+  kinds of covariance (observed, expected, outer product of scores, sandwich), AIC and BIC,
+  Wald and profile-likelihood intervals (:func:`~mlebook.fitting.fit` is re-exported);
+* :mod:`mlebook.covariance`: covariances from information matrices (inverse, sandwich);
+* :mod:`mlebook.intervals`: Wald intervals and the ends of likelihood intervals;
 * :mod:`mlebook.symbolic`: sympy derivations of log-likelihoods, scores, MLEs and information;
 * :mod:`mlebook.asymptotics`: sampling distributions, vectorized intervals and coverage;
 * :mod:`mlebook.regression`: linear, logistic and softmax regression by maximum likelihood or
@@ -23,10 +26,36 @@ modules, one concept each:
   matplotlib).
 """
 
-from . import (asymptotics, fitting, losses, mixture, models, optim, priors, regression, symbolic,
-               validation)
+from . import (
+    asymptotics,
+    covariance,
+    fitting,
+    intervals,
+    losses,
+    mixture,
+    models,
+    optim,
+    priors,
+    regression,
+    symbolic,
+    validation,
+)
 from .fitting import FitResult, fit
 
-__all__ = ["fit", "FitResult", "asymptotics", "fitting", "losses", "mixture", "models", "optim",
-           "priors", "regression", "symbolic", "validation"]
-__version__ = "0.1.0"
+__all__ = [
+    "fit",
+    "FitResult",
+    "asymptotics",
+    "covariance",
+    "fitting",
+    "intervals",
+    "losses",
+    "mixture",
+    "models",
+    "optim",
+    "priors",
+    "regression",
+    "symbolic",
+    "validation",
+]
+__version__ = "0.2.0"

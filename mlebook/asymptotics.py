@@ -7,7 +7,7 @@ shrinks like ``1 / sqrt(n I(theta))``, and an interval built from one sample cov
 value in a stated fraction of repetitions. This module repeats the experiment:
 
 * :func:`sampling_distribution`: draw ``n_sim`` samples of size ``n`` and estimate from each
-  (the MLE by default, vectorized for every model in :mod:`mlebook.models`);
+  (the MLE by default, batched through ``model.mle(samples, axis=1)``);
 * :func:`standardized`: ``sqrt(n I(theta)) (theta_hat - theta)``, which tends to ``N(0, 1)``;
 * :func:`wald_intervals` and :func:`profile_intervals`: the two likelihood-based intervals of
   a one-parameter model, for many samples at once;
@@ -38,8 +38,8 @@ import numpy as np
 from scipy import stats
 
 from . import validation as v
-from .fitting import interval_end
-from .models import Bernoulli, Categorical, Exponential, Gamma, Gaussian, Model, Poisson
+from .intervals import interval_end, wald_interval
+from .models import Model
 
 __all__ = ["sampling_distribution", "standardized", "wald_intervals", "profile_intervals",
            "coverage", "Coverage"]
@@ -63,34 +63,6 @@ def _draw(model: Model, params, n: int, n_sim: int, rng) -> Iterator[np.ndarray]
         m = min(rows, n_sim - done)
         yield model.sample(params, (m, n), rng).astype(float, copy=False)
         done += m
-
-
-def _batch_mle(model: Model, samples: np.ndarray) -> np.ndarray:
-    """The MLE of every row of ``samples``: vectorized for mlebook's models, a loop otherwise.
-
-    Each branch is the closed form of ``model.mle`` written along ``axis=1``; the tests check
-    every branch against ``model.mle`` row by row.
-    """
-    kind = type(model)
-    if kind in (Bernoulli, Poisson):
-        return samples.mean(axis=1)
-    if kind is Exponential:
-        total = samples.sum(axis=1)
-        if np.any(total == 0):
-            raise ValueError("a sample has every observation 0, so its exponential-rate MLE does not exist")
-        return samples.shape[1] / total
-    if kind is Gaussian:
-        return np.column_stack([samples.mean(axis=1), samples.var(axis=1)])
-    if kind is Gamma:
-        mean = samples.mean(axis=1)
-        statistic = np.log(mean) - np.log(samples).mean(axis=1)
-        if not np.all(statistic > 0):
-            raise ValueError("a sample has all its observations equal, so its Gamma MLE does not exist")
-        shape = np.atleast_1d(Gamma.solve_shape(statistic))
-        return np.column_stack([shape, mean / shape])
-    if kind is Categorical:
-        return np.stack([(samples == j).mean(axis=1) for j in range(model.k)], axis=1)
-    return np.array([np.atleast_1d(model.mle(row)) for row in samples])
 
 
 def _squeeze(estimates: np.ndarray) -> np.ndarray:
@@ -139,7 +111,7 @@ def sampling_distribution(model: Model, params, n: int, n_sim: int, rng,
     blocks = []
     for samples in _draw(model, params, n, n_sim, rng):
         if estimator is None:
-            est = _batch_mle(model, samples)
+            est = model.core.mle(samples)
         else:
             est = np.asarray(estimator(samples), dtype=float)
             if est.ndim == 0 or est.shape[0] != samples.shape[0] or est.ndim > 2:
@@ -191,8 +163,8 @@ def standardized(estimates, model: Model, params, n: int) -> np.ndarray:
     if not np.all(np.isfinite(est)):
         raise ValueError("estimates contains NaN or infinite values")
     space = model.parametrization()
-    truth = space.to_theta(model.params_vector(model._check_params(params)))
-    theta_hat = np.array([space.to_theta(row) for row in est]) if isinstance(model, Categorical) else est
+    truth = space.to_theta(model.params_vector(model.check_params(params)))
+    theta_hat = est[:, : model.n_free]  # the free coordinates come first
     info = np.atleast_2d(model.fisher_information(params))
     sd = np.sqrt(np.diag(np.linalg.inv(info)) / n)
     return _squeeze((theta_hat - truth) / sd)
@@ -219,7 +191,7 @@ def _distinct_samples(model: Model, samples) -> tuple[np.ndarray, np.ndarray, bo
     arr = np.atleast_2d(arr)
     if arr.ndim != 2 or arr.shape[0] == 0:
         raise ValueError(f"samples must be one sample (1-D) or one sample per row (2-D), got shape {arr.shape}")
-    model._check_data(arr.ravel(), name="samples")  # every value in the model's support, finite
+    model.check_samples(arr, axis=1, name="samples")  # every value in the model's support, finite
     distinct, inverse = np.unique(np.sort(arr, axis=1), axis=0, return_inverse=True)
     return distinct, inverse.ravel(), single
 
@@ -264,14 +236,13 @@ def wald_intervals(model: Model, samples, level: float = 0.95) -> np.ndarray:
     model = _one_parameter(model)
     level = v.check_level(level)
     distinct, inverse, single = _distinct_samples(model, samples)
-    z = stats.norm.ppf(0.5 + level / 2)
     low, high = model.parametrization().params_bounds[0]
-    estimates = _batch_mle(model, distinct).ravel()
+    estimates = model.core.mle(distinct)
     se = np.zeros_like(estimates)
     for r, (row, est) in enumerate(zip(distinct, estimates)):
         if low < est < high:
-            se[r] = 1.0 / np.sqrt(float(model._observed_information(est, row)))
-    return _finish(np.column_stack([estimates - z * se, estimates + z * se]), inverse, single)
+            se[r] = 1.0 / np.sqrt(float(model.core.observed_information(est, row)))
+    return _finish(wald_interval(estimates, se, level), inverse, single)
 
 
 def profile_intervals(model: Model, samples, level: float = 0.95) -> np.ndarray:
@@ -309,13 +280,14 @@ def profile_intervals(model: Model, samples, level: float = 0.95) -> np.ndarray:
     distinct, inverse, single = _distinct_samples(model, samples)
     drop = stats.chi2.ppf(level, df=1) / 2
     low, high = model.parametrization().params_bounds[0]
-    estimates = _batch_mle(model, distinct).ravel()
+    estimates = model.core.mle(distinct)
+    loglik = model.core.loglik
     out = np.empty((distinct.shape[0], 2))
     for r, (row, est) in enumerate(zip(distinct, estimates)):
-        cut = float(model._loglik(est, row)) - drop
+        cut = float(loglik(est, row)) - drop
 
         def excess(t, row=row, cut=cut):
-            return float(model._loglik(t, row)) - cut
+            return float(loglik(t, row)) - cut
 
         step = 0.5 * max(abs(est), 1e-3)
         out[r] = [interval_end(excess, est, -1, low, step, margin=1e-12),

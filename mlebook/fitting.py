@@ -2,9 +2,10 @@
 
 :func:`~mlebook.fitting.fit` accepts either a model from :mod:`mlebook.models` and its data, or any negative
 log-likelihood function and a starting point. It returns a :class:`FitResult` carrying what
-a statsmodels user expects: the estimates, the maximized log-likelihood, the covariance and
-standard errors from the observed information, and confidence intervals, both Wald and
-profile-likelihood.
+a statsmodels user expects: the estimates, the maximized log-likelihood, a covariance of the
+chosen kind and its standard errors, AIC and BIC, and confidence intervals, both Wald and
+profile-likelihood. Parameters can be held fixed, which is also how the profile likelihood
+is computed: the other parameters are re-maximized with one held at each trial value.
 
 Examples
 --------
@@ -18,52 +19,259 @@ Examples
 
 from __future__ import annotations
 
-import warnings
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 import numpy as np
-from scipy import linalg, optimize, stats
+from scipy import optimize, stats
 from scipy.differentiate import hessian as _scipy_hessian
 from scipy.differentiate import jacobian as _scipy_jacobian
 
+from . import covariance
 from . import validation as v
+from .intervals import interval_end, wald_interval
 from .models import Model
-from .parametrization import Box
+from .parametrization import Box, Simplex
 
-__all__ = ["fit", "FitResult", "numerical_hessian", "interval_end"]
+__all__ = ["fit", "FitResult", "COVARIANCES", "numerical_hessian"]
 
 #: A fit has converged when the log-likelihood could rise by less than this by one more
 #: Newton step (half the Newton decrement, ``g' H^-1 g / 2``).
 CONVERGENCE_GAIN = 1e-6
 
+#: The kinds of covariance :func:`fit` can report, and what each is the inverse of.
+COVARIANCES: dict[str, str] = {
+    "observed": "the observed information H (minus the Hessian of the log-likelihood)",
+    "expected": "the expected (Fisher) information n I(theta) at the estimate",
+    "opg": "the outer product J of the per-observation scores",
+    "sandwich": "H, on both sides of J: H^-1 J H^-1 (robust to a misspecified model)",
+}
 
-@dataclass
-class _Problem:
-    """A negative log-likelihood over the free coordinates ``theta`` of a parameter space."""
+
+# --------------------------------------------------------------------------- the likelihood
+@dataclass(frozen=True)
+class _Likelihood:
+    """A negative log-likelihood over the free coordinates ``theta`` of a parameter space,
+    with whatever derivatives the caller can give (all with respect to ``theta``)."""
 
     nll: Callable[[np.ndarray], float]
-    space: object  # Box or Simplex
+    space: Box | Simplex
     names: tuple[str, ...]
-    grad: Callable[[np.ndarray], np.ndarray] | None = None
-    hess: Callable[[np.ndarray], np.ndarray] | None = None
+    nobs: int | None = None
+    grad: Callable[[np.ndarray], np.ndarray] | None = None  # of the nll
+    hess: Callable[[np.ndarray], np.ndarray] | None = None  # of the nll: the observed information
+    score_obs: Callable[[np.ndarray], np.ndarray] | None = None  # (n, n_free), of the log-likelihood
+    fisher: Callable[[np.ndarray], np.ndarray] | None = None  # expected information of the sample
 
-    def nll_u(self, u):
+
+def _model_likelihood(model: Model, data: np.ndarray) -> _Likelihood:
+    """The likelihood of checked data, through the model's unchecked core."""
+    space, core, n = model.parametrization(), model.core, data.size
+    one = model.n_params == 1
+
+    def params(theta):
+        vec = space.to_params(theta)
+        return vec[0] if one else vec
+
+    return _Likelihood(
+        nll=lambda theta: -core.loglik(params(theta), data),
+        space=space,
+        names=model.param_names,
+        nobs=n,
+        grad=lambda theta: -np.atleast_1d(core.score(params(theta), data)),
+        hess=lambda theta: np.atleast_2d(core.observed_information(params(theta), data)),
+        score_obs=lambda theta: core.score_obs(params(theta), data),
+        fisher=lambda theta: n * np.atleast_2d(core.fisher_information(params(theta))),
+    )
+
+
+def _function_likelihood(negloglik, start, bounds, names, nobs) -> tuple[_Likelihood, np.ndarray]:
+    start = v.as_data(start, name="start")
+    space = Box(bounds) if bounds is not None else Box([(None, None)] * start.size)
+    if space.n_free != start.size:
+        raise ValueError(f"bounds has {space.n_free} pairs but start has {start.size} values")
+    if names is None:
+        names = tuple(f"theta{i}" for i in range(start.size))
+    elif not isinstance(names, (list, tuple)) or not all(isinstance(name, str) for name in names):
+        raise TypeError(f"names must be a sequence of strings, one per parameter, got {names!r}")
+    elif len(names) != start.size:
+        raise ValueError(f"names has {len(names)} entries but start has {start.size} values")
+    elif len(set(names)) != len(names):
+        raise ValueError(f"names must be distinct, got {names!r}")
+    if nobs is not None:
+        nobs = v.check_positive_int(nobs, "nobs")
+
+    def nll(theta):  # the caller's function, checked to return one number (inf is allowed)
+        return v.check_real(negloglik(theta), "negloglik(theta)", finite=False)
+
+    return _Likelihood(nll=nll, space=space, names=tuple(names), nobs=nobs), start
+
+
+# --------------------------------------------------------------------------- fixed parameters
+class _Restriction:
+    """The parameter space with some parameters held fixed: ``theta = offset + T @ q``.
+
+    ``q`` are the free coordinates of the ``inner`` space that is left (a Box of the other
+    parameters, or a smaller simplex for a probability vector; None when nothing is free).
+    The map is affine, so derivatives with respect to ``q`` follow from those with respect
+    to ``theta`` by ``T``, exactly.
+    """
+
+    def __init__(self, space: Box | Simplex, fixed: dict[int, float]):
+        self.space = space
+        self.fixed = fixed
+        k = space.n_params
+        kept = [j for j in range(k) if j not in fixed]
+        a = np.zeros(k)
+        for j, value in fixed.items():
+            a[j] = value
+        if isinstance(space, Simplex):
+            rest = 1.0 - sum(fixed.values())
+            self.inner = Simplex(len(kept)) if len(kept) >= 2 else None
+            if len(kept) == 1:
+                a[kept[0]] = rest
+            scale = rest
+        else:
+            bounds = space.params_bounds
+            self.inner = Box([bounds[j] for j in kept]) if kept else None
+            scale = 1.0
+        self.kept = kept
+        B = np.zeros((k, len(kept)))
+        B[kept, np.arange(len(kept))] = scale
+        select = np.array([space.to_theta(row) for row in np.eye(k)]).T  # theta = select @ params
+        if self.inner is None:
+            self.offset, self.T = select @ a, np.zeros((space.n_free, 0))
+        else:
+            m = self.inner.n_free
+            a_inner = self.inner.to_params(np.zeros(m))
+            self.offset = select @ (a + B @ a_inner)
+            self.T = select @ B @ self.inner.params_jacobian
+        self.n_free = 0 if self.inner is None else self.inner.n_free
+
+    def theta(self, q: np.ndarray) -> np.ndarray:
+        return self.offset + self.T @ q
+
+    def start(self, params: np.ndarray) -> np.ndarray:
+        """The inner coordinates of a start in the full parameters (fixed entries ignored)."""
+        if self.inner is None:
+            return np.zeros(0)
+        kept = params[self.kept]
+        if isinstance(self.inner, Simplex):
+            kept = kept / kept.sum()
+        return self.inner.to_theta(kept)
+
+
+def _check_fixed(fixed, names: tuple[str, ...]) -> dict[int, float]:
+    if fixed is None:
+        return {}
+    if not isinstance(fixed, Mapping):
+        raise TypeError(f"fixed must be a mapping from parameter names to values, got {type(fixed).__name__}")
+    out = {}
+    for name, value in fixed.items():
+        if name not in names:
+            raise ValueError(f"fixed: unknown parameter {name!r}; the parameters are {list(names)}")
+        out[names.index(name)] = v.check_real(value, f"fixed[{name!r}]")
+    return out
+
+
+def _check_fixed_values(space: Box | Simplex, fixed: dict[int, float], names: tuple[str, ...]) -> None:
+    """Fixed values must lie inside the parameter space (strictly, so the rest has room)."""
+    bounds = space.params_bounds
+    for j, value in fixed.items():
+        low, high = bounds[j]
+        if not low < value < high:
+            raise ValueError(f"fixed[{names[j]!r}] must lie inside the parameter space ({low:g}, {high:g}), "
+                             f"got {value:g}")
+    if isinstance(space, Simplex) and fixed:
+        total = sum(fixed.values())
+        if len(fixed) == space.n_params:
+            if abs(total - 1.0) > 1e-9:
+                raise ValueError(f"fixed probabilities must sum to 1 when all are fixed, got {total:.12g}")
+        elif not total < 1.0:
+            raise ValueError(f"fixed probabilities must sum to less than 1, leaving room for the others, "
+                             f"got {total:.12g}")
+
+
+# --------------------------------------------------------------------------- the optimizer
+def _objective(lik: _Likelihood, r: _Restriction):
+    """The negative log-likelihood and its gradient in the unconstrained coordinates ``u``."""
+    inner = r.inner
+
+    def nll_u(u):
         if not np.all(np.isfinite(u)):  # the optimizer strayed off to infinity: no value there
             return np.inf
         # A search may probe coordinates where a parameter underflows to the edge of its space
         # (a scale of exactly 0): the log-likelihood is -inf there, which is an answer, not an error.
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            value = self.nll(self.space.constrain(u))
+            value = lik.nll(r.theta(inner.constrain(u)))
         return value if np.isfinite(value) else np.inf
 
-    def grad_u(self, u):
+    def grad_u(u):
         if not np.all(np.isfinite(u)):
             return np.full(np.shape(u), np.nan)
-        theta = self.space.constrain(u)
-        return self.space.dtheta_du(u).T @ self.grad(theta)
+        q = inner.constrain(u)
+        return inner.dtheta_du(u).T @ (r.T.T @ lik.grad(r.theta(q)))
+
+    return nll_u, (grad_u if lik.grad is not None else None)
 
 
+def _maximize(lik: _Likelihood, r: _Restriction, q0: np.ndarray):
+    """Minimize the negative log-likelihood over ``q`` by BFGS in unconstrained coordinates."""
+    nll_u, grad_u = _objective(lik, r)
+    res = optimize.minimize(nll_u, r.inner.unconstrain(q0), method="BFGS", jac=grad_u,
+                            options={"gtol": 1e-9, "maxiter": 2000})
+    return r.inner.constrain(res.x), res
+
+
+# --------------------------------------------------------------------------- curvature
+def _curvature(lik: _Likelihood, r: _Restriction, q: np.ndarray, res, on_boundary: bool):
+    """The observed information ``H`` and the gradient of the nll, both with respect to ``q``.
+
+    Analytic when the likelihood has derivatives (models); otherwise by adaptive central
+    differences, with first steps from BFGS's inverse-Hessian estimate and the room left to
+    the boundary.
+    """
+    theta = r.theta(q)
+    if lik.hess is not None:
+        return r.T.T @ lik.hess(theta) @ r.T, r.T.T @ lik.grad(theta)
+    room = r.inner.room(q)
+
+    def f(z):
+        return lik.nll(r.theta(z))
+
+    if on_boundary:  # room on one side only: no Hessian, and a forward difference for the gradient
+        return None, optimize.approx_fprime(q, f, 1e-8 * np.minimum(np.abs(q) + 1e-3, room))
+    J = r.inner.dtheta_du(res.x)
+    guess = np.sqrt(np.abs(np.diag(J @ np.atleast_2d(res.hess_inv) @ J.T)))
+    guess = np.where(np.isfinite(guess) & (guess > 0), guess, 0.1 * (np.abs(q) + 1))
+    steps = np.minimum(0.4 * room, 2 * guess)
+    H, steps = _hessian_with_checked_steps(f, q, steps, room)
+    # Central differences, as accurate as the Hessian (a forward difference's rounding error
+    # can make a converged fit look unconverged when a coordinate is near 0).
+    return H, _numerical_gradient(f, q, steps)
+
+
+def _positive_definite(H: np.ndarray) -> bool:
+    if not np.all(np.isfinite(H)):
+        return False
+    eigenvalues = np.linalg.eigvalsh((H + H.T) / 2)
+    return bool(eigenvalues[0] > 1e-10 * abs(eigenvalues[-1]))
+
+
+def _covariance(kind: str, lik: _Likelihood, r: _Restriction, q: np.ndarray, H: np.ndarray) -> np.ndarray:
+    """The covariance of ``q`` of the chosen kind (``H`` is positive definite here)."""
+    theta = r.theta(q)
+    if kind == "observed":
+        return covariance.inverse_information(H)
+    if kind == "expected":
+        return covariance.inverse_information(r.T.T @ lik.fisher(theta) @ r.T)
+    outer = covariance.outer_product(lik.score_obs(theta) @ r.T)
+    if kind == "opg":
+        return covariance.inverse_information(outer)
+    return covariance.sandwich(H, outer)
+
+
+# --------------------------------------------------------------------------- the result
 @dataclass
 class FitResult:
     """The outcome of :func:`fit`.
@@ -71,38 +279,67 @@ class FitResult:
     Attributes
     ----------
     params : numpy.ndarray
-        The maximum-likelihood estimates, in the caller's parametrization.
+        The maximum-likelihood estimates, in the caller's parametrization (fixed parameters
+        at their fixed values).
     loglik : float
         The maximized log-likelihood.
     cov : numpy.ndarray
-        Inverse of the observed information (the Hessian of the negative log-likelihood at
-        the optimum); NaN where the optimum is on the boundary of the parameter space.
+        The covariance of the estimates, of the kind ``cov_type``; NaN where the optimum is on
+        the boundary of the parameter space. Rows and columns of fixed parameters are 0.
     se : numpy.ndarray
         Standard errors, ``sqrt(diag(cov))``.
+    cov_type : str
+        ``"observed"``, ``"expected"``, ``"opg"`` or ``"sandwich"`` (see :data:`COVARIANCES`).
     converged : bool
         Whether the optimizer stopped at a point where one more Newton step could raise the
         log-likelihood by less than ``1e-6``.
+    on_boundary : bool
+        Whether the maximum lies on the boundary of the parameter space (a probability of 0
+        or 1, say), where the standard errors are undefined.
     names : tuple of str
         Parameter names.
+    fixed : dict
+        The parameters held fixed, by name.
+    n_free : int
+        The number of free parameters: the dimension of the parameter space less the fixed
+        parameters (``k - 1`` for ``k`` probabilities).
     nobs : int or None
-        Number of observations, when the fit was given data.
+        Number of observations: the size of the data for a model; as given for a function.
     n_iter : int
         Iterations used by the optimizer.
     message : str
         The optimizer's message.
+    model : Model or None
+        The model that was fitted, or None for a negative log-likelihood function.
     """
 
     params: np.ndarray
     loglik: float
     cov: np.ndarray
     se: np.ndarray
+    cov_type: str
     converged: bool
+    on_boundary: bool
     names: tuple[str, ...]
+    fixed: dict
+    n_free: int
     nobs: int | None
     n_iter: int
     message: str
-    _problem: _Problem = field(repr=False)
-    _u_hat: np.ndarray = field(repr=False)
+    model: Model | None
+    _likelihood: _Likelihood = field(repr=False)
+
+    @property
+    def aic(self) -> float:
+        """Akaike's information criterion, ``2 k - 2 loglik`` with ``k = n_free``."""
+        return 2.0 * self.n_free - 2.0 * self.loglik
+
+    @property
+    def bic(self) -> float:
+        """The Bayesian information criterion, ``k log(nobs) - 2 loglik``; NaN without ``nobs``."""
+        if self.nobs is None:
+            return float("nan")
+        return self.n_free * float(np.log(self.nobs)) - 2.0 * self.loglik
 
     def conf_int(self, level: float = 0.95, method: str = "wald") -> np.ndarray:
         """Confidence intervals for every parameter, one row ``(lower, upper)`` each.
@@ -112,10 +349,11 @@ class FitResult:
         level : float
             Coverage, strictly between 0 and 1.
         method : {"wald", "profile"}
-            ``"wald"``: estimate +- z * se, from the observed information.
+            ``"wald"``: estimate +- z * se, with the standard errors of ``cov_type``.
             ``"profile"``: the set of values whose profile log-likelihood (the other
             parameters re-maximized) lies within ``chi2(1).ppf(level) / 2`` of the maximum.
             Profile intervals respect the parameter space and are not symmetric.
+            A fixed parameter's interval is the single point of its value.
 
         Returns
         -------
@@ -123,119 +361,211 @@ class FitResult:
         """
         level = v.check_level(level)
         if method == "wald":
-            z = stats.norm.ppf(0.5 + level / 2)
-            return np.column_stack([self.params - z * self.se, self.params + z * self.se])
+            return wald_interval(self.params, self.se, level)
         if method == "profile":
             drop = stats.chi2.ppf(level, df=1) / 2
             return np.array([self._profile_interval(j, drop) for j in range(self.params.size)])
         raise ValueError(f"method must be 'wald' or 'profile', got {method!r}")
 
-    def profile_loglik(self, j: int, value: float) -> float:
-        """The profile log-likelihood of parameter ``j`` at ``value``: the maximum of the
-        log-likelihood over the other parameters with parameter ``j`` held at ``value``."""
-        j = v.check_positive_int(j, "j", minimum=0)
-        if j >= self.params.size:
-            raise ValueError(f"j must be below {self.params.size}, got {j}")
-        low, high = self._problem.space.params_bounds[j]
+    def profile_loglik(self, j: int | str, value: float) -> float:
+        """The profile log-likelihood of parameter ``j`` (an index or a name) at ``value``: the
+        maximum of the log-likelihood over the other free parameters, with ``j`` held at ``value``."""
+        j = self._index(j)
+        low, high = self._likelihood.space.params_bounds[j]
         value = v.check_in_interval(value, "value", low, high)
-        return _Profile(self, j).loglik(value)
+        return self._profile(j, value, self.params)[0]
 
     def summary(self) -> str:
-        """A small table: estimate, standard error, 95% Wald interval."""
+        """A small table: estimate, standard error, 95% Wald interval; then the log-likelihood,
+        AIC and BIC."""
         ci = self.conf_int()
         width = max(len(n) for n in self.names) + 2
         lines = [f"{'':<{width}}{'estimate':>12}{'std err':>12}{'[0.025':>12}{'0.975]':>12}"]
         for name, p, s, (lo, hi) in zip(self.names, self.params, self.se, ci):
             lines.append(f"{name:<{width}}{p:>12.6g}{s:>12.4g}{lo:>12.6g}{hi:>12.6g}")
-        lines.append(f"log-likelihood {self.loglik:.6f}, converged: {self.converged}")
+        lines.append(f"log-likelihood {self.loglik:.6f}, AIC {self.aic:.4f}, BIC {self.bic:.4f}")
+        lines.append(f"covariance: {self.cov_type}; converged: {self.converged}")
         return "\n".join(lines)
 
+    # ------------------------------------------------------------------ the profile likelihood
+    def _index(self, j) -> int:
+        if isinstance(j, str):
+            if j not in self.names:
+                raise ValueError(f"j: unknown parameter {j!r}; the parameters are {list(self.names)}")
+            return self.names.index(j)
+        j = v.check_positive_int(j, "j", minimum=0)
+        if j >= self.params.size:
+            raise ValueError(f"j must be below {self.params.size}, got {j}")
+        return j
+
+    def _profile(self, j: int, value: float, start: np.ndarray) -> tuple[float, np.ndarray]:
+        """Maximize with parameter ``j`` held at ``value`` as well; the maximum and its maximizer."""
+        lik = self._likelihood
+        fixed = {self.names.index(name): val for name, val in self.fixed.items()} | {j: value}
+        r = _Restriction(lik.space, fixed)
+        if r.n_free == 0:
+            theta = r.theta(np.zeros(0))
+        else:
+            q, res = _maximize(lik, r, r.start(start))
+            if not np.isfinite(res.fun):
+                raise RuntimeError(f"the profile likelihood of {self.names[j]} could not be maximized at "
+                                   f"{value:g}: {res.message}")
+            theta = r.theta(q)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return -float(lik.nll(theta)), lik.space.to_params(theta)
+
     def _profile_interval(self, j: int, drop: float) -> tuple[float, float]:
-        return _Profile(self, j).interval(drop)
-
-
-class _Profile:
-    """Profile likelihood of one parameter: the others re-maximized at every trial value."""
-
-    def __init__(self, result: FitResult, j: int):
-        self.result = result
-        self.problem = result._problem
-        self.space = self.problem.space
-        self.j = j
-        self.u_last = result._u_hat.copy()
-
-    def loglik(self, value: float) -> float:
-        space, j = self.space, self.j
-        if space.n_free == 1:
-            # One free coordinate: the value pins it down (params are affine in theta).
-            offset = space.to_params(np.zeros(1))[j]
-            slope = space.params_jacobian[j, 0]
-            return -self.problem.nll(np.array([(value - offset) / slope]))
-        constraint = {"type": "eq", "fun": lambda u: space.to_params(space.constrain(u))[j] - value}
-        res = optimize.minimize(self.problem.nll_u, self.u_last, method="SLSQP",
-                                constraints=[constraint], options={"ftol": 1e-13, "maxiter": 500})
-        if abs(constraint["fun"](res.x)) > 1e-7 or not np.isfinite(res.fun):
-            raise RuntimeError(f"the profile likelihood of {self.problem.names[j]} could not be "
-                               f"maximized at {value:g}: {res.message}")
-        self.u_last = res.x
-        return -float(res.fun)
-
-    def interval(self, drop: float) -> tuple[float, float]:
-        r = self.result
-        target = r.loglik - drop
-        estimate = r.params[self.j]
-        low, high = self.space.params_bounds[self.j]
-        step = r.se[self.j] if np.isfinite(r.se[self.j]) and r.se[self.j] > 0 else None
+        estimate = self.params[j]
+        if self.names[j] in self.fixed:
+            return estimate, estimate
+        target = self.loglik - drop
+        low, high = self._likelihood.space.params_bounds[j]
+        step = self.se[j] if np.isfinite(self.se[j]) and self.se[j] > 0 else None
         ends = []
         for direction, bound in ((-1, low), (1, high)):
-            self.u_last = r._u_hat.copy()
-            ends.append(self._end(estimate, direction, bound, target, step))
+            warm = [self.params]  # each trial starts from the last maximizer: a short search
+
+            def excess(t):
+                value, warm[0] = self._profile(j, t, warm[0])
+                return value - target
+
+            ends.append(interval_end(excess, estimate, direction, bound, step))
         return ends[0], ends[1]
 
-    def _end(self, estimate, direction, bound, target, step):
-        return interval_end(lambda t: self.loglik(t) - target, estimate, direction, bound, step)
 
+# --------------------------------------------------------------------------- fit
+def fit(model_or_negloglik, x=None, *, start=None, bounds=None, names=None, fixed=None,
+        cov: str = "observed", nobs: int | None = None) -> FitResult:
+    """Maximum likelihood by numerical optimization.
 
-def interval_end(excess: Callable[[float], float], estimate: float, direction: int, bound: float,
-                 step: float | None = None, margin: float = 1e-9) -> float:
-    """One end of a likelihood interval: where ``excess`` crosses zero on one side of the estimate.
+    Two forms:
 
-    ``excess(t)`` is the (profile) log-likelihood at ``t`` minus the cut-off, positive at the
-    estimate. Walk outward from ``estimate`` in the ``direction`` (-1 or +1), doubling the
-    ``step``, until ``excess`` turns negative, then find the crossing with Brent's method. If
-    the walk reaches the parameter space's ``bound`` first, the value just inside it (``margin``
-    away, relative) decides: still positive means the interval runs to the boundary.
+    * ``fit(model, x, start=None)``: a model from :mod:`mlebook.models` and its data. The
+      default start is neutral (for example ``p = 0.5``), never the closed-form answer, so
+      agreement with ``model.mle(x)`` is a real check.
+    * ``fit(negloglik, start=..., bounds=None, names=None, nobs=None)``: any function of a
+      parameter vector returning the negative log-likelihood. ``bounds`` is a sequence of
+      ``(low, high)`` pairs (``None`` for an open end) describing the parameter space;
+      ``nobs``, the number of observations, is needed only for the BIC.
+
+    The optimizer (BFGS) works in unconstrained coordinates (logs, logits), so it never
+    leaves the parameter space.
+
+    Parameters
+    ----------
+    fixed : dict, optional
+        Parameters to hold at given values, by name (``{"shape": 2.0}``); the likelihood is
+        maximized over the others. This is the constrained fit of a likelihood-ratio test,
+        and the profile likelihood repeats it at each trial value.
+    cov : {"observed", "expected", "opg", "sandwich"}
+        The covariance to report (see :data:`COVARIANCES`), in the caller's
+        parametrization: the inverse of the observed information (the default: analytic
+        for models, by adaptive finite differences for functions), of the expected
+        information, of the outer product of the per-observation scores, or the sandwich
+        ``H^-1 J H^-1``, which stays valid when the model is misspecified. All but
+        ``"observed"`` need a model. Wald intervals use it.
+
+    Returns
+    -------
+    FitResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from mlebook import fit
+    >>> res = fit(lambda t: (t[0] - 1.0) ** 2 / 2, start=[0.0])
+    >>> print(f"{res.params[0]:.6f} {res.se[0]:.6f}")
+    1.000000 1.000000
+    >>> from mlebook.models import Gamma
+    >>> x = np.random.default_rng(0).gamma(2.0, 1.5, size=200)
+    >>> print(f"{fit(Gamma(), x, fixed={'shape': 2.0}).params[1]:.6f} {x.mean() / 2:.6f}")
+    1.431922 1.431922
     """
-    excess = v.check_callable(excess, "excess")
-    estimate = v.check_real(estimate, "estimate")
-    if direction not in (-1, 1):
-        raise ValueError(f"direction must be -1 or 1, got {direction!r}")
-    bound = v.check_real(bound, "bound", finite=False)
-    if np.isnan(bound):
-        raise ValueError("bound must be a number or an infinity, got nan")
-    if (bound - estimate) * direction < 0:
-        raise ValueError(f"bound must lie on the side of the estimate that direction points to: got bound {bound:g}, "
-                         f"estimate {estimate:g}, direction {direction}")
-    margin = v.check_positive(margin, "margin")
-    if step is not None:
-        step = v.check_positive(step, "step")
+    if not isinstance(cov, str) or cov not in COVARIANCES:
+        raise ValueError(f"cov must be one of {list(COVARIANCES)}, got {cov!r}")
+    model = model_or_negloglik if isinstance(model_or_negloglik, Model) else None
+    if model is not None:
+        if x is None:
+            raise ValueError("x is required when fitting a model: fit(model, x)")
+        if bounds is not None or names is not None or nobs is not None:
+            raise ValueError("bounds, names and nobs come from the model and its data; do not pass them with a model")
+        data = model.check_data(x)
+        model.core.check_estimable(data)
+        lik = _model_likelihood(model, data)
+        start_params = model.params_vector(model.check_params(model.default_start(data) if start is None else start))
+    elif callable(model_or_negloglik):
+        if x is not None:
+            raise ValueError("x is only for models; a negative log-likelihood function closes over its data")
+        if start is None:
+            raise ValueError("start is required when fitting a function: fit(negloglik, start=[...])")
+        if cov != "observed":
+            raise ValueError(f"cov={cov!r} needs the per-observation scores or the Fisher information, which only "
+                             "a model provides; a function gives cov='observed' (from its Hessian)")
+        lik, start_params = _function_likelihood(model_or_negloglik, start, bounds, names, nobs)
     else:
-        step = 0.1 * (abs(estimate) + 1) if not np.isfinite(bound) else 0.1 * abs(bound - estimate)
-    inside = estimate
-    for _ in range(200):
-        trial = estimate + direction * step
-        if np.isfinite(bound) and (trial - bound) * direction >= 0:
-            near = bound - direction * margin * max(1.0, abs(bound))
-            if (near - estimate) * direction <= 0 or excess(near) >= 0:  # the boundary is the end
-                return float(bound)
-            return float(optimize.brentq(excess, min(inside, near), max(inside, near), xtol=1e-13, rtol=1e-13))
-        if excess(trial) < 0:
-            return float(optimize.brentq(excess, min(inside, trial), max(inside, trial), xtol=1e-13, rtol=1e-13))
-        inside = trial
-        step *= 2
-    raise RuntimeError("the likelihood never fell below the cut-off; is the parameter identified?")
+        raise TypeError("the first argument must be an mlebook model or a negative log-likelihood "
+                        f"function, got {type(model_or_negloglik).__name__}")
+
+    held = _check_fixed(fixed, lik.names)
+    _check_fixed_values(lik.space, held, lik.names)
+    for j, value in held.items():
+        start_params[j] = value
+    if not held and not lik.space.contains(lik.space.to_theta(start_params)):
+        raise ValueError(f"start must lie inside the parameter space, got {start_params}")
+    r = _Restriction(lik.space, held)
+    q0 = r.start(start_params)
+    if r.inner is not None and not r.inner.contains(q0):
+        raise ValueError(f"start must lie inside the parameter space, got {start_params}")
+    if not np.isfinite(lik.nll(r.theta(q0))):
+        raise ValueError("the negative log-likelihood is not finite at start")
+    result = _fit_restricted(lik, r, q0, cov, model)
+    if result.on_boundary:
+        where = ", ".join(f"{name} = {value:.3g}" for name, value in zip(result.names, result.params))
+        v.warn(f"the maximum lies on the boundary of the parameter space ({where}): the standard errors "
+               "are NaN there and Wald intervals are unusable (the textbook Wald interval collapses to "
+               "the single point estimate); use conf_int(method='profile')")
+    if not result.converged:
+        v.warn(f"the optimizer did not converge ({result.message}); check the start and the model")
+    return result
 
 
+def _fit_restricted(lik: _Likelihood, r: _Restriction, q0: np.ndarray, cov: str, model) -> FitResult:
+    """Maximize over the free coordinates, then measure the curvature and the covariance."""
+    names = lik.names
+    fixed = {names[j]: value for j, value in r.fixed.items()}
+    k = lik.space.n_params
+    if r.n_free == 0:
+        theta = r.theta(q0)
+        return FitResult(params=lik.space.to_params(theta), loglik=-float(lik.nll(theta)), cov=np.zeros((k, k)),
+                         se=np.zeros(k), cov_type=cov, converged=True, on_boundary=False, names=names, fixed=fixed, n_free=0,
+                         nobs=lik.nobs, n_iter=0, message="every parameter is fixed", model=model,
+                         _likelihood=lik)
+    q, res = _maximize(lik, r, q0)
+    theta = r.theta(q)
+    loglik = -float(lik.nll(theta))
+    on_boundary = bool(np.any(r.inner.room(q) <= 1e-8 * np.maximum(1.0, np.abs(q))))
+    m = r.n_free
+    H, g = _curvature(lik, r, q, res, on_boundary)
+    if on_boundary:
+        cov_q = np.full((m, m), np.nan)
+        converged = bool(res.success) or bool(np.linalg.norm(g) < 1e-6 * max(1.0, abs(loglik)))
+    elif not _positive_definite(H):
+        cov_q = covariance.inverse_information(H)  # NaN, with a warning that says why
+        converged = bool(res.success) or bool(np.linalg.norm(g) < 1e-6 * max(1.0, abs(loglik)))
+    else:
+        # Converged when one more Newton step could not raise the log-likelihood noticeably.
+        converged = bool(0.5 * g @ np.linalg.solve(H, g) < CONVERGENCE_GAIN)
+        cov_q = _covariance(cov, lik, r, q, H)
+    G = lik.space.params_jacobian @ r.T  # d params / d q
+    cov_params = G @ cov_q @ G.T
+    with np.errstate(invalid="ignore"):
+        se = np.sqrt(np.diag(cov_params))
+    return FitResult(params=lik.space.to_params(theta), loglik=loglik, cov=cov_params, se=se, cov_type=cov,
+                     converged=converged, on_boundary=on_boundary, names=names, fixed=fixed, n_free=m, nobs=lik.nobs, n_iter=int(res.nit),
+                     message=str(res.message), model=model, _likelihood=lik)
+
+
+# --------------------------------------------------------------------------- numerical derivatives
 def numerical_hessian(f: Callable[[np.ndarray], float], x: Sequence[float], scale: Sequence[float]) -> np.ndarray:
     """Hessian of a scalar function by adaptive central differences (``scipy.differentiate``).
 
@@ -261,7 +591,10 @@ def numerical_hessian(f: Callable[[np.ndarray], float], x: Sequence[float], scal
     scale = v.as_data(scale, "positive", name="scale")
     if scale.size != x.size:
         raise ValueError(f"x and scale must have the same length, got {x.size} and {scale.size}")
+    return _hessian(f, x, scale)
 
+
+def _hessian(f, x: np.ndarray, scale: np.ndarray) -> np.ndarray:
     # The stencil reaches twice the initial step, so 0.5 keeps it within `scale`.
     res = _scipy_hessian(_scaled(f, x, scale), np.zeros_like(x), initial_step=0.5)
     H = res.ddf / np.outer(scale, scale)
@@ -283,7 +616,7 @@ def _hessian_with_checked_steps(f, x, steps, room, attempts: int = 4):
     nothing, since the adaptive differences shrink them. Returns the Hessian and its steps.
     """
     for _ in range(attempts):
-        H = numerical_hessian(f, x, steps)
+        H = _hessian(f, x, steps)
         diagonal = np.diag(H)
         with np.errstate(divide="ignore", invalid="ignore"):
             wanted = np.where(diagonal > 0, 2 / np.sqrt(diagonal), 16 * steps)
@@ -299,161 +632,10 @@ def _hessian_with_checked_steps(f, x, steps, room, attempts: int = 4):
 
 def _scaled(f, x, scale):
     """``z -> f(x + scale * z)``, vectorized over trailing axes of ``z`` as scipy.differentiate wants."""
+
     def g(z):
         flat = z.reshape(x.size, -1)
         out = np.array([f(x + scale * flat[:, i]) for i in range(flat.shape[1])])
         return out.reshape(z.shape[1:])
+
     return g
-
-
-def _model_problem(model: Model, data: np.ndarray) -> _Problem:
-    space = model.parametrization()
-
-    def params(theta):
-        return model._params_from_vector(space.to_params(theta))
-
-    return _Problem(
-        nll=lambda theta: -model._loglik(params(theta), data),
-        space=space,
-        names=model.param_names,
-        grad=lambda theta: -np.atleast_1d(model._score(params(theta), data)),
-        hess=lambda theta: np.atleast_2d(model._observed_information(params(theta), data)),
-    )
-
-
-def fit(model_or_negloglik, x=None, *, start=None, bounds=None, names=None) -> FitResult:
-    """Maximum likelihood by numerical optimization.
-
-    Two forms:
-
-    * ``fit(model, x, start=None)``: a model from :mod:`mlebook.models` and its data. The
-      default start is neutral (for example ``p = 0.5``), never the closed-form answer, so
-      agreement with ``model.mle(x)`` is a real check.
-    * ``fit(negloglik, start=..., bounds=None, names=None)``: any function of a parameter
-      vector returning the negative log-likelihood. ``bounds`` is a sequence of
-      ``(low, high)`` pairs (``None`` for an open end) describing the parameter space.
-
-    The optimizer (BFGS) works in unconstrained coordinates (logs, logits), so it never
-    leaves the parameter space. The covariance is the inverse of the Hessian of the
-    negative log-likelihood at the optimum, in the caller's parametrization: analytic for
-    models, by adaptive finite differences for functions.
-
-    Returns
-    -------
-    FitResult
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from mlebook import fit
-    >>> res = fit(lambda t: (t[0] - 1.0) ** 2 / 2, start=[0.0])
-    >>> print(f"{res.params[0]:.6f} {res.se[0]:.6f}")
-    1.000000 1.000000
-    """
-    if isinstance(model_or_negloglik, Model):
-        model = model_or_negloglik
-        if x is None:
-            raise ValueError("x is required when fitting a model: fit(model, x)")
-        if bounds is not None or names is not None:
-            raise ValueError("bounds and names come from the model; do not pass them with a model")
-        data = model._check_data(x)
-        model._check_estimable(data)
-        problem, nobs = _model_problem(model, data), data.size
-        start_params = model._default_start(data) if start is None else start
-        start_theta = problem.space.to_theta(model.params_vector(model._check_params(start_params)))
-    elif callable(model_or_negloglik):
-        if x is not None:
-            raise ValueError("x is only for models; a negative log-likelihood function closes over its data")
-        if start is None:
-            raise ValueError("start is required when fitting a function: fit(negloglik, start=[...])")
-        start_theta = v.as_data(start, name="start")
-        space = Box(bounds) if bounds is not None else Box([(None, None)] * start_theta.size)
-        if space.n_free != start_theta.size:
-            raise ValueError(f"bounds has {space.n_free} pairs but start has {start_theta.size} values")
-        if names is None:
-            names = tuple(f"theta{i}" for i in range(start_theta.size))
-        elif not isinstance(names, (list, tuple)) or not all(isinstance(name, str) for name in names):
-            raise TypeError(f"names must be a sequence of strings, one per parameter, got {names!r}")
-        elif len(names) != start_theta.size:
-            raise ValueError(f"names has {len(names)} entries but start has {start_theta.size} values")
-
-        def nll(theta):  # the caller's function, checked to return one number (inf is allowed)
-            return v.check_real(model_or_negloglik(theta), "negloglik(theta)", finite=False)
-
-        problem = _Problem(nll=nll, space=space, names=tuple(names))
-        nobs = None
-    else:
-        raise TypeError("the first argument must be an mlebook model or a negative log-likelihood "
-                        f"function, got {type(model_or_negloglik).__name__}")
-
-    space = problem.space
-    if not space.contains(start_theta):
-        raise ValueError(f"start must lie inside the parameter space, got {start_theta}")
-    if not np.isfinite(problem.nll(start_theta)):
-        raise ValueError("the negative log-likelihood is not finite at start")
-
-    u0 = space.unconstrain(start_theta)
-    res = optimize.minimize(problem.nll_u, u0, method="BFGS",
-                            jac=problem.grad_u if problem.grad is not None else None,
-                            options={"gtol": 1e-9, "maxiter": 2000})
-    u_hat = res.x
-    theta_hat = space.constrain(u_hat)
-    params = space.to_params(theta_hat)
-    loglik = -problem.nll(theta_hat)
-
-    room = space.room(theta_hat)
-    on_boundary = bool(np.any(room <= 1e-8 * np.maximum(1.0, np.abs(theta_hat))))
-    m = space.n_free
-    if on_boundary:
-        where = ", ".join(f"{name} = {value:.3g}" for name, value in zip(problem.names, params))
-        warnings.warn(
-            f"the maximum lies on the boundary of the parameter space ({where}): the standard errors "
-            "are NaN there and Wald intervals are unusable (the textbook Wald interval collapses to "
-            "the single point estimate); use conf_int(method='profile')", RuntimeWarning, stacklevel=2)
-        cov_theta = np.full((m, m), np.nan)
-    elif problem.hess is not None:
-        cov_theta = _inverse_information(problem.hess(theta_hat))
-    else:
-        # Finite-difference steps: within the room to the boundary, and on the scale of the
-        # optimizer's own estimate of the standard errors.
-        J = space.dtheta_du(u_hat)
-        guess = np.sqrt(np.abs(np.diag(J @ np.atleast_2d(res.hess_inv) @ J.T)))
-        guess = np.where(np.isfinite(guess) & (guess > 0), guess, 0.1 * (np.abs(theta_hat) + 1))
-        steps = np.minimum(0.4 * room, 2 * guess)
-        H, steps = _hessian_with_checked_steps(problem.nll, theta_hat, steps, room)
-        cov_theta = _inverse_information(H)
-
-    if problem.grad is not None:
-        g = problem.grad(theta_hat)
-    elif on_boundary:  # room on one side only: a forward difference
-        g = optimize.approx_fprime(theta_hat, problem.nll, 1e-8 * np.minimum(np.abs(theta_hat) + 1e-3, room))
-    else:  # central differences, as accurate as the Hessian (a forward difference's rounding
-        # error can make a converged fit look unconverged when a coordinate is near 0)
-        g = _numerical_gradient(problem.nll, theta_hat, steps)
-    if np.all(np.isfinite(cov_theta)):
-        # Converged when one more Newton step could not raise the log-likelihood noticeably.
-        converged = bool(0.5 * g @ cov_theta @ g < CONVERGENCE_GAIN)
-    else:
-        converged = bool(res.success) or bool(np.linalg.norm(g) < 1e-6 * max(1.0, abs(loglik)))
-
-    P = space.params_jacobian
-    cov = P @ cov_theta @ P.T
-    with np.errstate(invalid="ignore"):
-        se = np.sqrt(np.diag(cov))
-    if not converged:
-        warnings.warn(f"the optimizer did not converge ({res.message}); check the start and the model",
-                      RuntimeWarning, stacklevel=2)
-    return FitResult(params=params, loglik=float(loglik), cov=cov, se=se, converged=converged,
-                     names=problem.names, nobs=nobs, n_iter=int(res.nit), message=str(res.message),
-                     _problem=problem, _u_hat=u_hat)
-
-
-def _inverse_information(H: np.ndarray) -> np.ndarray:
-    """Inverse of the observed information via Cholesky; NaN unless clearly positive definite."""
-    eigenvalues = np.linalg.eigvalsh(H)
-    if not np.all(np.isfinite(H)) or eigenvalues[0] <= 1e-10 * abs(eigenvalues[-1]):
-        warnings.warn("the Hessian of the negative log-likelihood is not positive definite at the "
-                      "optimum: this is not a strict local maximum, or the parameters are not "
-                      "identified; standard errors are NaN", RuntimeWarning, stacklevel=3)
-        return np.full_like(H, np.nan)
-    return linalg.cho_solve(linalg.cho_factor(H), np.eye(len(H)))

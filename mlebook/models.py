@@ -1,27 +1,36 @@
-"""Parametric models with one interface, so every chapter can ask every model the same questions.
+"""Parametric models with one public protocol, so every chapter can ask every model the same questions.
 
-Each model answers:
+Each model declares its parameters once (:class:`Parameter`: a name, the interval it lives
+in, and the sympy symbol of the same name) and answers:
 
-* ``logpdf(params, x)``: log-density (or log-mass) of each observation;
 * ``loglik(params, x)``: the total log-likelihood of an i.i.d. sample, computed in log space
   from sufficient statistics, so it stays finite for millions of observations;
-* ``mle(x)``: the maximum-likelihood estimate: in closed form, except for the Gamma shape,
-  which solves an equation in the digamma function by Newton's method;
+* ``loglik_obs(params, x)``: the log-likelihood of each observation, shape ``(n,)``
+  (``logpdf`` is the same function under the name of a density);
 * ``score(params, x)``: the gradient of ``loglik`` with respect to the parameters;
+* ``score_obs(params, x)``: the score of each observation, shape ``(n, p)``;
 * ``observed_information(params, x)``: minus the Hessian of ``loglik``;
 * ``fisher_information(params)``: the expected information of ONE observation;
+* ``mle(x, axis=None)``: the maximum-likelihood estimate of one sample, or of many at once
+  along ``axis``: in closed form, except for the Gamma shape, which solves an equation in
+  the digamma function by Newton's method;
 * ``sample(params, size, rng)``: random draws, from a seeded ``numpy.random.Generator``;
 * ``logpdf_sym()``: the log-density as a sympy expression, for derivations
-  (see :mod:`mlebook.symbolic`).
+  (see :mod:`mlebook.symbolic`), in symbols named as ``param_names``.
+
+Every public method checks its input and raises a ``ValueError`` or ``TypeError`` naming
+the argument. :attr:`Model.core` gives the same mathematics without the checks, for code
+that has checked its input once and then calls the model many times (numerical fitting,
+simulation).
 
 Parameter conventions: Bernoulli ``p``; Gaussian ``(mu, sigma2)`` (the variance, not the
 standard deviation); Poisson ``lam``; Exponential ``rate``; Gamma ``(shape, scale)``;
-Categorical a probability vector of length ``k`` with data given as integer labels
+Categorical a probability vector ``(p0, ..., p{k-1})`` with data given as integer labels
 ``0..k-1``. One-parameter models take and return plain floats; the others take sequences
 and return ``numpy`` arrays.
 
 For the categorical model the score and the information are taken with respect to the free
-coordinates ``p_0, ..., p_{k-2}`` (the last probability is ``1`` minus their sum).
+coordinates ``p0, ..., p{k-2}`` (the last probability is ``1`` minus their sum).
 
 Examples
 --------
@@ -30,13 +39,17 @@ Examples
 >>> x = np.r_[np.ones(73), np.zeros(27)]
 >>> Bernoulli().mle(x)
 0.73
+>>> Bernoulli().score_obs(0.5, [1, 0]).ravel()
+array([ 2., -2.])
 """
 
 from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -48,7 +61,9 @@ from . import validation as v
 from .parametrization import Box, Simplex
 
 __all__ = [
+    "Parameter",
     "Model",
+    "ModelCore",
     "SymbolicDensity",
     "Bernoulli",
     "Gaussian",
@@ -57,6 +72,69 @@ __all__ = [
     "Gamma",
     "Categorical",
 ]
+
+
+@dataclass(frozen=True, init=False)
+class Parameter:
+    """One parameter of a model, declared once: its name, its interval, and its sympy symbol.
+
+    Attributes
+    ----------
+    name : str
+        The name used everywhere: in ``param_names``, in error messages, in ``fit(...,
+        fixed={name: value})`` and as the name of the sympy symbol, so a symbolic result can
+        be indexed by it.
+    low, high : float
+        The ends of the open interval the parameter lives in (``-inf``, ``inf`` for none).
+    closed : bool
+        Whether the finite ends are admitted where the likelihood is still defined there
+        (``loglik``, ``logpdf``, ``sample``): ``p = 0`` for a coin that never lands heads.
+        Scores, information and numerical fitting always need an interior point.
+
+    Examples
+    --------
+    >>> Parameter("rate", 0.0).check(2)
+    2.0
+    >>> Parameter("rate", 0.0).symbol.is_positive
+    True
+    """
+
+    name: str
+    low: float = -np.inf
+    high: float = np.inf
+    closed: bool = False
+
+    def __init__(self, name: str, low: float = -np.inf, high: float = np.inf, closed: bool = False):
+        if not isinstance(name, str) or not name.isidentifier():
+            raise TypeError(f"name must be a string that is a Python identifier, got {name!r}")
+        low = v.check_real(low, "low", finite=False)
+        high = v.check_real(high, "high", finite=False)
+        if not low < high:  # also refuses NaN
+            raise ValueError(f"low must be below high, got ({low}, {high})")
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "low", low)
+        object.__setattr__(self, "high", high)
+        object.__setattr__(self, "closed", v.check_bool(closed, "closed"))
+
+    @property
+    def symbol(self) -> sp.Symbol:
+        """The parameter as a sympy symbol of the same name: positive when ``low >= 0``, else real."""
+        if self.low >= 0:
+            return sp.Symbol(self.name, positive=True)
+        return sp.Symbol(self.name, real=True)
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """``(low, high)`` with ``None`` for an open end, as :class:`~mlebook.parametrization.Box` takes."""
+        return (self.low if np.isfinite(self.low) else None, self.high if np.isfinite(self.high) else None)
+
+    def check(self, value: Any, closed: bool = False) -> float:
+        """``value`` as a float, after checking it lies in the parameter's interval
+        (including the finite ends when both ``closed`` and the parameter admit them)."""
+        at_ends = v.check_bool(closed, "closed") and self.closed
+        return v.check_in_interval(value, self.name, self.low, self.high,
+                                   closed_low=at_ends and bool(np.isfinite(self.low)),
+                                   closed_high=at_ends and bool(np.isfinite(self.high)))
 
 
 @dataclass(frozen=True)
@@ -70,7 +148,7 @@ class SymbolicDensity:
     x : sympy.Symbol
         The observation.
     params : tuple of sympy.Symbol
-        The free parameters, in the model's order.
+        The free parameters, in the model's order, named as its ``param_names``.
     rv : sympy.stats random symbol
         A random variable with density ``exp(logpdf)``, used to take expectations
         (for example of the score, or of the Hessian for the Fisher information).
@@ -82,75 +160,190 @@ class SymbolicDensity:
     rv: Any
 
 
-class Model(ABC):
-    """Base class: validates inputs once, then calls the model's own ``_`` methods.
+@dataclass(frozen=True)
+class ModelCore:
+    """A model's mathematics without input checks, for code that checks its input once.
 
-    A subclass states its parameter names, the support of its data, and the math; it never
-    repeats input checks.
+    Numerical fitting and simulation call a model thousands of times with data they have
+    already checked (:meth:`Model.check_data`) and parameters that are inside the space by
+    construction; re-checking at every call would cost more than the mathematics. Each
+    attribute is the function of the same name on :class:`Model`, with two differences:
+    nothing is checked, and results are numpy values (not converted to ``float``).
+    ``mle(x)`` takes the observations of each sample along the LAST axis.
+    ``check_estimable(x)`` raises a ``ValueError`` when the likelihood of ``x`` has no
+    maximum (it increases without bound), and returns nothing otherwise.
     """
 
-    #: Names of the parameters, in order.
-    param_names: tuple[str, ...] = ()
+    loglik: Callable
+    loglik_obs: Callable
+    score: Callable
+    score_obs: Callable
+    observed_information: Callable
+    fisher_information: Callable
+    mle: Callable
+    check_estimable: Callable
+
+
+class Model(ABC):
+    """Base class: declares the protocol, validates inputs once, then calls the model's math.
+
+    A subclass states its :class:`Parameter` s, the support of its data, and the
+    mathematics (methods whose names start with ``_``, which receive checked input); it
+    never repeats input checks.
+    """
+
+    #: The parameters, in order.
+    parameters: tuple[Parameter, ...] = ()
     #: Support of one observation, as understood by :func:`mlebook.validation.as_data`.
     support: str = "real"
 
-    # ----------------------------------------------------------------- public interface
-    def logpdf(self, params, x) -> np.ndarray:
-        """Log-density (or log-mass) of each observation in ``x``."""
-        return self._logpdf(self._check_params(params, closed=True), self._check_data(x))
+    # ----------------------------------------------------------------- the declaration
+    @property
+    def param_names(self) -> tuple[str, ...]:
+        """Names of the parameters, in order."""
+        return tuple(p.name for p in self.parameters)
 
+    @property
+    def n_params(self) -> int:
+        """Number of parameters (for the categorical model, all ``k`` probabilities)."""
+        return len(self.parameters)
+
+    @property
+    def n_free(self) -> int:
+        """Number of free coordinates: the dimension of the parameter space (``k - 1`` for
+        the categorical model), the size of the score and of the information matrix."""
+        return self.n_params
+
+    @property
+    def free_names(self) -> tuple[str, ...]:
+        """Names of the free coordinates (the first ``n_free`` parameters)."""
+        return self.param_names[: self.n_free]
+
+    def symbols(self) -> tuple[sp.Symbol, ...]:
+        """The free coordinates as sympy symbols, named as :attr:`free_names`."""
+        return tuple(p.symbol for p in self.parameters[: self.n_free])
+
+    def parametrization(self) -> Box | Simplex:
+        """The parameter space, for numerical fitting (:mod:`mlebook.parametrization`)."""
+        return Box([p.bounds for p in self.parameters])
+
+    def check_params(self, params, *, closed: bool = False):
+        """Validated parameters: a float for one parameter, a float array otherwise.
+
+        ``closed`` admits boundary points where the likelihood is still defined (see
+        :class:`Parameter`). Raises a ``ValueError`` or ``TypeError`` naming the parameter.
+        """
+        if len(self.parameters) == 1:
+            return self.parameters[0].check(params, closed)
+        values = v.unpack_params(params, self.param_names)
+        return np.array([p.check(value, closed) for p, value in zip(self.parameters, values)])
+
+    def check_data(self, x, name: str = "x") -> np.ndarray:
+        """One sample, checked: one-dimensional, finite, non-empty, inside the support."""
+        return v.as_data(x, self.support, name=name)
+
+    def check_samples(self, x, axis: int = -1, name: str = "x") -> np.ndarray:
+        """Several samples, checked as :meth:`check_data` checks one, the observations along ``axis``."""
+        return v.as_samples(x, self.support, axis=axis, name=name)
+
+    # ----------------------------------------------------------------- the protocol
     def loglik(self, params, x) -> float:
         """Total log-likelihood of the i.i.d. sample ``x`` at ``params``."""
-        return float(self._loglik(self._check_params(params, closed=True), self._check_data(x)))
+        return float(self._loglik(self.check_params(params, closed=True), self.check_data(x)))
 
-    def mle(self, x):
-        """Closed-form maximum-likelihood estimate from the sample ``x``."""
-        return self._mle(self._check_data(x))
+    def loglik_obs(self, params, x) -> np.ndarray:
+        """Log-likelihood of each observation of ``x`` at ``params``, shape ``(n,)``; it sums to ``loglik``."""
+        return self._logpdf(self.check_params(params, closed=True), self.check_data(x))
+
+    def logpdf(self, params, x) -> np.ndarray:
+        """Log-density (or log-mass) of each observation in ``x``: the same as :meth:`loglik_obs`."""
+        return self.loglik_obs(params, x)
 
     def score(self, params, x):
-        """Gradient of the log-likelihood with respect to the parameters, at ``params``."""
-        return self._scalar_or_array(self._score(self._check_params(params), self._check_data(x)))
+        """Gradient of the log-likelihood with respect to the free parameters, at ``params``."""
+        return self._scalar_or_array(self._score(self.check_params(params), self.check_data(x)))
+
+    def score_obs(self, params, x) -> np.ndarray:
+        """The score of each observation, shape ``(n, n_free)``; its rows sum to :meth:`score`."""
+        return self._score_obs(self.check_params(params), self.check_data(x))
 
     def observed_information(self, params, x):
         """Minus the Hessian of the log-likelihood of the whole sample, at ``params``."""
-        info = self._observed_information(self._check_params(params), self._check_data(x))
+        info = self._observed_information(self.check_params(params), self.check_data(x))
         return self._scalar_or_array(info)
 
     def fisher_information(self, params):
         """Expected information of ONE observation: ``-E[d^2 log f(X) / d theta^2]``."""
-        return self._scalar_or_array(self._fisher_information(self._check_params(params)))
+        return self._scalar_or_array(self._fisher_information(self.check_params(params)))
+
+    def mle(self, x, axis: int | None = None):
+        """Maximum-likelihood estimate from the sample ``x``, or from many samples at once.
+
+        Parameters
+        ----------
+        x : array_like
+            One sample (one-dimensional) when ``axis`` is None; otherwise an array whose
+            entries along ``axis`` are the observations of one sample.
+        axis : int, optional
+            The axis of the observations, to estimate from every sample at once.
+
+        Returns
+        -------
+        float or numpy.ndarray
+            One sample: a float for a one-parameter model, an array of ``n_params`` values
+            otherwise. Several: an array of the shape of ``x`` without ``axis``, with a last
+            axis of ``n_params`` values for a model of several parameters.
+
+        Raises
+        ------
+        ValueError
+            If the MLE of a sample does not exist (see each model).
+        """
+        if axis is None:
+            return self._scalar_or_array(self._mle(self.check_data(x)))
+        return self._mle(np.moveaxis(self.check_samples(x, axis), axis, -1))
 
     def sample(self, params, size, rng) -> np.ndarray:
         """Draw ``size`` i.i.d. observations using the generator ``rng`` (or an int seed)."""
-        return self._sample(self._check_params(params, closed=True), v.check_size(size), v.check_rng(rng))
+        return self._sample(self.check_params(params, closed=True), v.check_size(size), v.check_rng(rng))
 
     @abstractmethod
     def logpdf_sym(self) -> SymbolicDensity:
-        """The log-density as a sympy expression (see :class:`SymbolicDensity`)."""
+        """The log-density as a sympy expression, in the symbols of :meth:`symbols`."""
 
-    @property
-    def n_params(self) -> int:
-        return len(self.param_names)
+    @cached_property
+    def core(self) -> ModelCore:
+        """The same mathematics without input checks (see :class:`ModelCore`)."""
+        return ModelCore(loglik=self._loglik, loglik_obs=self._logpdf, score=self._score,
+                         score_obs=self._score_obs, observed_information=self._observed_information,
+                         fisher_information=self._fisher_information, mle=self._mle,
+                         check_estimable=self._check_estimable)
+
+    def default_start(self, x) -> np.ndarray:
+        """A neutral starting point for :func:`mlebook.fitting.fit` on the sample ``x``:
+        inside the space, on the data's scale, and not the closed-form answer."""
+        return self._default_start(self.check_data(x))
+
+    def params_vector(self, params) -> np.ndarray:
+        """Parameters as a flat float array (the fitting code's view)."""
+        return np.atleast_1d(np.asarray(self.check_params(params, closed=True), dtype=float))
+
+    def params_from_vector(self, vec):
+        """Inverse of :meth:`Model.params_vector`: a float for one-parameter models."""
+        vec = v.as_vector(vec, self.n_params, "vec")
+        return float(vec[0]) if self.n_params == 1 else vec
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
     # ----------------------------------------------------------------- what subclasses give
-    @abstractmethod
-    def _check_params(self, params, closed: bool = False):
-        """Return validated parameters; ``closed`` admits boundary points where the
-        likelihood is still defined (``p = 0`` for a coin that never lands heads)."""
-
-    def _check_data(self, x, name: str = "x") -> np.ndarray:
-        return v.as_data(x, self.support, name=name)
-
     def _check_estimable(self, x) -> None:
         """Raise a ValueError when the likelihood of the (checked) sample ``x`` has no maximum
         because it increases without bound; :func:`mlebook.fitting.fit` asks before optimizing,
         so that it stops with a clear message instead of wandering off towards infinity."""
 
-    def _logpdf(self, params, x):
-        raise NotImplementedError
+    @abstractmethod
+    def _logpdf(self, params, x): ...
 
     def _loglik(self, params, x):
         return self._logpdf(params, x).sum()
@@ -162,6 +355,9 @@ class Model(ABC):
     def _score(self, params, x): ...
 
     @abstractmethod
+    def _score_obs(self, params, x): ...
+
+    @abstractmethod
     def _observed_information(self, params, x): ...
 
     @abstractmethod
@@ -170,43 +366,15 @@ class Model(ABC):
     @abstractmethod
     def _sample(self, params, size, rng): ...
 
-    # For numerical fitting (mlebook.fitting): the parameter space, and a neutral start that
-    # does not peek at the closed-form answer.
-    @abstractmethod
-    def parametrization(self): ...
-
-    def default_start(self, x) -> np.ndarray:
-        """A neutral starting point for :func:`mlebook.fitting.fit` on the sample ``x``."""
-        return self._default_start(self._check_data(x))
-
     @abstractmethod
     def _default_start(self, x) -> np.ndarray: ...
 
-    def params_vector(self, params) -> np.ndarray:
-        """Parameters as a flat float array (the fitting code's view)."""
-        return np.atleast_1d(np.asarray(self._check_params(params, closed=True), dtype=float))
-
-    def params_from_vector(self, vec):
-        """Inverse of :meth:`Model.params_vector`: a float for one-parameter models."""
-        return self._params_from_vector(v.as_vector(vec, self.n_params, "vec"))
-
-    def _params_from_vector(self, vec):
-        return float(vec[0]) if self.n_params == 1 else vec
-
-    def _scalar_or_array(self, value):
+    @staticmethod
+    def _scalar_or_array(value):
         return float(value) if np.ndim(value) == 0 else np.asarray(value, dtype=float)
 
 
-class _OneParameter(Model):
-    """Shared plumbing of the scalar-parameter models."""
-
-    _bounds: tuple[float, float] = (0.0, np.inf)
-
-    def parametrization(self):
-        return Box([self._bounds])
-
-
-class Bernoulli(_OneParameter):
+class Bernoulli(Model):
     """Bernoulli(p): one coin flip, ``x`` in {0, 1}, ``P(x = 1) = p``.
 
     Examples
@@ -216,14 +384,12 @@ class Bernoulli(_OneParameter):
     -2.0794
     >>> m.fisher_information(0.5)
     4.0
+    >>> m.mle([[1, 1, 0, 1], [0, 0, 1, 0]], axis=1)
+    array([0.75, 0.25])
     """
 
-    param_names = ("p",)
+    parameters = (Parameter("p", 0.0, 1.0, closed=True),)
     support = "binary"
-    _bounds = (0.0, 1.0)
-
-    def _check_params(self, params, closed=False):
-        return v.check_probability(params, "p", closed=closed)
 
     def _logpdf(self, p, x):
         return xlogy(x, p) + xlog1py(1 - x, -p)
@@ -233,11 +399,14 @@ class Bernoulli(_OneParameter):
         return xlogy(k, p) + xlog1py(n - k, -p)
 
     def _mle(self, x):
-        return float(x.mean())
+        return x.mean(axis=-1)
 
     def _score(self, p, x):
         k, n = x.sum(), x.size
         return k / p - (n - k) / (1 - p)
+
+    def _score_obs(self, p, x):
+        return (x / p - (1 - x) / (1 - p))[:, None]
 
     def _observed_information(self, p, x):
         k, n = x.sum(), x.size
@@ -254,11 +423,11 @@ class Bernoulli(_OneParameter):
 
     def logpdf_sym(self):
         x = sp.Symbol("x", integer=True, nonnegative=True)
-        p = sp.Symbol("p", positive=True)
+        (p,) = self.symbols()
         return SymbolicDensity(x * sp.log(p) + (1 - x) * sp.log(1 - p), x, (p,), sps.Bernoulli("X", p))
 
 
-class Poisson(_OneParameter):
+class Poisson(Model):
     """Poisson(lam): counts ``x`` in {0, 1, 2, ...} with mean ``lam``.
 
     Examples
@@ -267,11 +436,8 @@ class Poisson(_OneParameter):
     3.0
     """
 
-    param_names = ("lam",)
+    parameters = (Parameter("lam", 0.0, closed=True),)
     support = "count"
-
-    def _check_params(self, params, closed=False):
-        return v.check_positive(params, "lam", allow_zero=closed)
 
     def _logpdf(self, lam, x):
         return xlogy(x, lam) - lam - gammaln(x + 1)
@@ -280,10 +446,13 @@ class Poisson(_OneParameter):
         return xlogy(x.sum(), lam) - x.size * lam - gammaln(x + 1).sum()
 
     def _mle(self, x):
-        return float(x.mean())
+        return x.mean(axis=-1)
 
     def _score(self, lam, x):
         return x.sum() / lam - x.size
+
+    def _score_obs(self, lam, x):
+        return (x / lam - 1.0)[:, None]
 
     def _observed_information(self, lam, x):
         return x.sum() / lam**2
@@ -299,12 +468,15 @@ class Poisson(_OneParameter):
 
     def logpdf_sym(self):
         x = sp.Symbol("x", integer=True, nonnegative=True)
-        lam = sp.Symbol("lambda", positive=True)
+        (lam,) = self.symbols()
         return SymbolicDensity(x * sp.log(lam) - lam - sp.log(sp.factorial(x)), x, (lam,), sps.Poisson("X", lam))
 
 
-class Exponential(_OneParameter):
+class Exponential(Model):
     """Exponential(rate): waiting times ``x >= 0`` with density ``rate * exp(-rate * x)``.
+
+    When every observation is 0 the likelihood increases without bound in the rate and the
+    MLE does not exist: :meth:`~Model.mle` raises a ``ValueError``.
 
     Examples
     --------
@@ -312,11 +484,8 @@ class Exponential(_OneParameter):
     0.5
     """
 
-    param_names = ("rate",)
+    parameters = (Parameter("rate", 0.0),)
     support = "nonnegative"
-
-    def _check_params(self, params, closed=False):
-        return v.check_positive(params, "rate")
 
     def _logpdf(self, rate, x):
         return np.log(rate) - rate * x
@@ -325,17 +494,21 @@ class Exponential(_OneParameter):
         return x.size * np.log(rate) - rate * x.sum()
 
     def _mle(self, x):
-        total = x.sum()
-        if total == 0:
-            raise ValueError("x: every observation is 0, so the likelihood increases without bound "
+        total = x.sum(axis=-1)
+        if np.any(total == 0):
+            which = "" if x.ndim == 1 else " of a sample"
+            raise ValueError(f"x: every observation{which} is 0, so the likelihood increases without bound "
                              "in the rate and the MLE does not exist")
-        return float(x.size / total)
+        return x.shape[-1] / total
 
     def _check_estimable(self, x):
         self._mle(x)  # raises when every observation is 0
 
     def _score(self, rate, x):
         return x.size / rate - x.sum()
+
+    def _score_obs(self, rate, x):
+        return (1.0 / rate - x)[:, None]
 
     def _observed_information(self, rate, x):
         return x.size / rate**2
@@ -351,7 +524,7 @@ class Exponential(_OneParameter):
 
     def logpdf_sym(self):
         x = sp.Symbol("x", nonnegative=True)
-        rate = sp.Symbol("lambda", positive=True)
+        (rate,) = self.symbols()
         return SymbolicDensity(sp.log(rate) - rate * x, x, (rate,), sps.Exponential("X", rate))
 
 
@@ -369,12 +542,8 @@ class Gaussian(Model):
     array([2.        , 0.66666667])
     """
 
-    param_names = ("mu", "sigma2")
+    parameters = (Parameter("mu"), Parameter("sigma2", 0.0))
     support = "real"
-
-    def _check_params(self, params, closed=False):
-        mu, sigma2 = v.unpack_params(params, ("mu", "sigma2"))
-        return v.check_real(mu, "mu"), v.check_positive(sigma2, "sigma2")
 
     def _logpdf(self, params, x):
         mu, s2 = params
@@ -385,8 +554,9 @@ class Gaussian(Model):
         return -0.5 * x.size * np.log(2 * np.pi * s2) - ((x - mu) ** 2).sum() / (2 * s2)
 
     def _mle(self, x):
-        mu = x.mean()
-        return np.array([mu, ((x - mu) ** 2).mean()])
+        mu = x.mean(axis=-1)
+        sigma2 = ((x - mu[..., None]) ** 2).mean(axis=-1)
+        return np.stack([mu, sigma2], axis=-1)
 
     def _check_estimable(self, x):
         if x.min() == x.max():
@@ -398,6 +568,11 @@ class Gaussian(Model):
         mu, s2 = params
         r = x - mu
         return np.array([r.sum() / s2, -x.size / (2 * s2) + (r**2).sum() / (2 * s2**2)])
+
+    def _score_obs(self, params, x):
+        mu, s2 = params
+        r = x - mu
+        return np.column_stack([r / s2, -0.5 / s2 + r**2 / (2 * s2**2)])
 
     def _observed_information(self, params, x):
         mu, s2 = params
@@ -413,9 +588,6 @@ class Gaussian(Model):
         mu, s2 = params
         return rng.normal(mu, np.sqrt(s2), size=size)
 
-    def parametrization(self):
-        return Box([(None, None), (0.0, None)])
-
     def _default_start(self, x):
         # The median and a spread from the interquartile range: inside the space, on the
         # data's scale, and not the answer.
@@ -425,8 +597,7 @@ class Gaussian(Model):
 
     def logpdf_sym(self):
         x = sp.Symbol("x", real=True)
-        mu = sp.Symbol("mu", real=True)
-        s2 = sp.Symbol("sigma2", positive=True)
+        mu, s2 = self.symbols()
         logpdf = -sp.log(2 * sp.pi * s2) / 2 - (x - mu) ** 2 / (2 * s2)
         return SymbolicDensity(logpdf, x, (mu, s2), sps.Normal("X", mu, sp.sqrt(s2)))
 
@@ -439,13 +610,27 @@ def _gamma_shape_newton(s: float, max_iter: int) -> float:
     shape = (3 - s + math.sqrt((s - 3) ** 2 + 24 * s)) / (12 * s)
     for _ in range(max_iter):
         f = math.log(shape) - float(digamma(shape)) - s
-        new = shape - f / (1.0 / shape - float(zeta(2, shape)))   # the slope is negative everywhere
+        new = shape - f / (1.0 / shape - float(zeta(2, shape)))  # the slope is negative everywhere
         if not new > 0:
             new = shape / 2
         # Converged: the step is negligible, or f is within its own rounding error.
         done = abs(new - shape) <= 1e-13 * new or abs(f) <= 16 * _EPS * (1 + abs(math.log(new)))
         shape = new
         if done:
+            return shape
+    raise RuntimeError(f"Newton's method for the Gamma shape did not converge in {max_iter} steps")
+
+
+def _gamma_shape_newton_array(s: np.ndarray, max_iter: int) -> np.ndarray:
+    """:meth:`Gamma.solve_shape` for an array of statistics, all at once."""
+    shape = (3 - s + np.sqrt((s - 3) ** 2 + 24 * s)) / (12 * s)
+    for _ in range(max_iter):
+        f = np.log(shape) - digamma(shape) - s
+        new = shape - f / (1.0 / shape - zeta(2, shape))  # zeta(2, k) is trigamma(k)
+        new = np.where(new > 0, new, shape / 2)
+        done = (np.abs(new - shape) <= 1e-13 * new) | (np.abs(f) <= 16 * _EPS * (1 + np.abs(np.log(new))))
+        shape = new
+        if np.all(done):
             return shape
     raise RuntimeError(f"Newton's method for the Gamma shape did not converge in {max_iter} steps")
 
@@ -461,7 +646,8 @@ class Gamma(Model):
     ``log(shape) - digamma(shape) = log(mean(x)) - mean(log(x))``,
 
     which has no closed form. :meth:`~Model.mle` solves it by Newton's method from Minka's (2002)
-    approximation (see :meth:`solve_shape`).
+    approximation (see :meth:`solve_shape`). When every observation is the same the
+    likelihood increases without bound in the shape and the MLE does not exist.
 
     Examples
     --------
@@ -473,12 +659,8 @@ class Gamma(Model):
            [1.    , 2.    ]])
     """
 
-    param_names = ("shape", "scale")
+    parameters = (Parameter("shape", 0.0), Parameter("scale", 0.0))
     support = "positive"
-
-    def _check_params(self, params, closed=False):
-        shape, scale = v.unpack_params(params, ("shape", "scale"))
-        return v.check_positive(shape, "shape"), v.check_positive(scale, "scale")
 
     @staticmethod
     def _statistics(x):
@@ -538,31 +720,37 @@ class Gamma(Model):
         max_iter = v.check_positive_int(max_iter, "max_iter")
         if s.ndim == 0:
             return _gamma_shape_newton(float(s), max_iter)
-        shape = (3 - s + np.sqrt((s - 3) ** 2 + 24 * s)) / (12 * s)
-        for _ in range(max_iter):
-            f = np.log(shape) - digamma(shape) - s
-            new = shape - f / (1.0 / shape - zeta(2, shape))     # zeta(2, k) is trigamma(k)
-            new = np.where(new > 0, new, shape / 2)
-            done = (np.abs(new - shape) <= 1e-13 * new) | (np.abs(f) <= 16 * _EPS * (1 + np.abs(np.log(new))))
-            shape = new
-            if np.all(done):
-                return shape
-        raise RuntimeError(f"Newton's method for the Gamma shape did not converge in {max_iter} steps")
+        return _gamma_shape_newton_array(s, max_iter)
 
     def _mle(self, x):
-        mean = float(x.mean())
-        log_mean = math.log(mean)
-        statistic = log_mean - float(np.log(x).mean())
+        if x.ndim == 1:  # one sample: plain floats are faster than 0-d arrays
+            mean = float(x.mean())
+            log_mean = math.log(mean)
+            statistic = log_mean - float(np.log(x).mean())
+            if not statistic > 64 * _EPS * (1 + abs(log_mean)):
+                self._check_statistic(np.array(statistic), np.array(log_mean), x)
+            shape = _gamma_shape_newton(statistic, 50)
+            return np.array([shape, mean / shape])
+        mean = x.mean(axis=-1)
+        log_mean = np.log(mean)
+        statistic = log_mean - np.log(x).mean(axis=-1)
+        self._check_statistic(statistic, log_mean, x)
+        shape = _gamma_shape_newton_array(statistic, 50)
+        return np.stack([shape, mean / shape], axis=-1)
+
+    @staticmethod
+    def _check_statistic(statistic, log_mean, x):
         # The statistic is positive unless all observations are equal (Jensen's inequality);
         # below this size it is rounding error, and the shape would be meaningless.
-        if not statistic > 64 * _EPS * (1 + abs(log_mean)):
-            if x.min() == x.max():
-                raise ValueError("x: every observation is the same, so the likelihood increases without bound "
-                                 "as the shape grows and the MLE does not exist")
-            raise ValueError("x: the observations are too close to one another for the Gamma shape to be "
-                             "estimated in floating point (log(mean(x)) - mean(log(x)) is at rounding level)")
-        shape = _gamma_shape_newton(statistic, 50)
-        return np.array([shape, mean / shape])
+        ok = statistic > 64 * _EPS * (1 + np.abs(log_mean))
+        if np.all(ok):
+            return
+        which = "" if x.ndim == 1 else " of a sample"
+        if np.any(x.min(axis=-1) == x.max(axis=-1)):
+            raise ValueError(f"x: every observation{which} is the same, so the likelihood increases without "
+                             "bound as the shape grows and the MLE does not exist")
+        raise ValueError("x: the observations are too close to one another for the Gamma shape to be "
+                         "estimated in floating point (log(mean(x)) - mean(log(x)) is at rounding level)")
 
     def _check_estimable(self, x):
         self._mle(x)  # raises when every observation is the same
@@ -570,8 +758,11 @@ class Gamma(Model):
     def _score(self, params, x):
         shape, scale = params
         n, total, total_log = self._statistics(x)
-        return np.array([total_log - n * (digamma(shape) + np.log(scale)),
-                         total / scale**2 - n * shape / scale])
+        return np.array([total_log - n * (digamma(shape) + np.log(scale)), total / scale**2 - n * shape / scale])
+
+    def _score_obs(self, params, x):
+        shape, scale = params
+        return np.column_stack([np.log(x) - digamma(shape) - np.log(scale), x / scale**2 - shape / scale])
 
     def _observed_information(self, params, x):
         shape, scale = params
@@ -587,9 +778,6 @@ class Gamma(Model):
         shape, scale = params
         return rng.gamma(shape, scale, size=size)
 
-    def parametrization(self):
-        return Box([(0.0, None), (0.0, None)])
-
     def _default_start(self, x):
         # The exponential distribution (shape 1) with the data's mean: on the data's scale,
         # inside the space, and not the answer.
@@ -597,14 +785,16 @@ class Gamma(Model):
 
     def logpdf_sym(self):
         x = sp.Symbol("x", positive=True)
-        shape = sp.Symbol("k", positive=True)
-        scale = sp.Symbol("s", positive=True)
+        shape, scale = self.symbols()
         logpdf = (shape - 1) * sp.log(x) - x / scale - sp.loggamma(shape) - shape * sp.log(scale)
         return SymbolicDensity(logpdf, x, (shape, scale), sps.Gamma("X", shape, scale))
 
 
 class Categorical(Model):
     """Categorical(p): one draw from ``k`` classes, data as integer labels ``0..k-1``.
+
+    The parameters are the ``k`` probabilities ``p0, ..., p{k-1}``, which sum to 1; the free
+    coordinates (score, information, symbols) are the first ``k - 1``.
 
     Parameters
     ----------
@@ -613,27 +803,40 @@ class Categorical(Model):
 
     Examples
     --------
-    >>> Categorical(3).mle([0, 2, 2, 1])
+    >>> Categorical(k=3).mle([0, 2, 2, 1])
     array([0.25, 0.25, 0.5 ])
     """
 
     support = "labels"
 
-    def __init__(self, k: int):
+    def __init__(self, *, k: int):
         self.k = v.check_positive_int(k, "k", minimum=2)
-        self.param_names = tuple(f"p{j}" for j in range(self.k))
+        self.parameters = tuple(Parameter(f"p{j}", 0.0, 1.0, closed=True) for j in range(self.k))
 
     def __repr__(self) -> str:
         return f"Categorical(k={self.k})"
 
-    def _check_data(self, x, name="x"):
+    @property
+    def n_free(self) -> int:
+        return self.k - 1
+
+    def parametrization(self) -> Simplex:
+        return Simplex(self.k)
+
+    def check_data(self, x, name: str = "x") -> np.ndarray:
         return v.as_data(x, "labels", k=self.k, name=name)
 
-    def _check_params(self, params, closed=False):
+    def check_samples(self, x, axis: int = -1, name: str = "x") -> np.ndarray:
+        return v.as_samples(x, "labels", k=self.k, axis=axis, name=name)
+
+    def check_params(self, params, *, closed: bool = False):
         return v.check_probability_vector(params, self.k, "p", closed=closed)
 
     def _counts(self, x):
         return np.bincount(x.astype(np.intp), minlength=self.k).astype(float)
+
+    def _onehot(self, x):
+        return (x[..., None] == np.arange(self.k)).astype(float)
 
     def _logpdf(self, p, x):
         with np.errstate(divide="ignore"):
@@ -643,11 +846,17 @@ class Categorical(Model):
         return xlogy(self._counts(x), p).sum()
 
     def _mle(self, x):
-        return self._counts(x) / x.size
+        if x.ndim == 1:
+            return self._counts(x) / x.size
+        return self._onehot(x).mean(axis=-2)
 
     def _score(self, p, x):
         n = self._counts(x)
         return n[:-1] / p[:-1] - n[-1] / p[-1]
+
+    def _score_obs(self, p, x):
+        onehot = self._onehot(x)
+        return onehot[:, :-1] / p[:-1] - onehot[:, -1:] / p[-1]
 
     def _observed_information(self, p, x):
         n = self._counts(x)
@@ -659,18 +868,15 @@ class Categorical(Model):
     def _sample(self, p, size, rng):
         return rng.choice(self.k, size=size, p=p)
 
-    def parametrization(self):
-        return Simplex(self.k)
-
     def _default_start(self, x):
         return np.full(self.k, 1.0 / self.k)
 
-    def _params_from_vector(self, vec):
-        return vec
+    def params_from_vector(self, vec):
+        return v.as_vector(vec, self.n_params, "vec")
 
     def logpdf_sym(self):
         x = sp.Symbol("x", integer=True, nonnegative=True)
-        free = sp.symbols(f"p0:{self.k - 1}", positive=True)
+        free = self.symbols()
         probs = list(free) + [1 - sum(free)]
         logpdf = sum(sp.KroneckerDelta(x, j) * sp.log(probs[j]) for j in range(self.k))
         rv = sps.FiniteRV("X", {j: probs[j] for j in range(self.k)})

@@ -74,7 +74,7 @@ def plot_likelihood(model: Model, x, grid, *, kind: str = "likelihood", ax=None,
     if kind not in kinds:
         raise ValueError(f"kind must be one of {sorted(kinds)}, got {kind!r}")
     grid = v.as_data(grid, name="grid")
-    data = model._check_data(x)
+    data = model.check_data(x)
     low, high = model.parametrization().params_bounds[0]
     if grid.min() < low or grid.max() > high:
         bad = grid[(grid < low) | (grid > high)][0]

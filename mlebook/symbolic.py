@@ -17,8 +17,8 @@ Examples
 >>> from mlebook.models import Poisson
 >>> d = Poisson().logpdf_sym()
 >>> mle(d)
-{lambda: Sum(x[i], (i, 1, n))/n}
->>> evaluate(mle(d)[d.params[0]], [1, 2, 6])
+{lam: Sum(x[i], (i, 1, n))/n}
+>>> evaluate(mle(d)["lam"], [1, 2, 6])   # indexed by the model's parameter name
 3.0
 """
 
@@ -34,7 +34,7 @@ import sympy.stats as sps
 from . import validation as v
 from .models import SymbolicDensity
 
-__all__ = ["i", "n", "x", "data_sum", "loglik", "score", "hessian", "mle", "fisher_information", "evaluate"]
+__all__ = ["i", "n", "x", "Estimates", "data_sum", "loglik", "score", "hessian", "mle", "fisher_information", "evaluate"]
 
 #: The index of an observation, the sample size, and the sample itself (``x[i]``).
 i = sp.Symbol("i", integer=True, positive=True)
@@ -107,8 +107,24 @@ def hessian(density: SymbolicDensity) -> sp.Matrix:
     return sp.Matrix([[sp.diff(ell, a, b) for b in density.params] for a in density.params])
 
 
-def mle(density: SymbolicDensity) -> dict:
-    """Solve the score equations; return ``{parameter: estimate}``.
+class Estimates(dict):
+    """``{parameter symbol: estimate}``, which can also be indexed by a parameter's name.
+
+    The symbols of :meth:`mlebook.models.Model.logpdf_sym` are named as the model's
+    ``param_names``, so ``mle(d)["sigma2"]`` and ``mle(d)[d.params[1]]`` are the same.
+    """
+
+    def __getitem__(self, key):
+        if isinstance(key, str):
+            for symbol in self:
+                if str(symbol) == key:
+                    return dict.__getitem__(self, symbol)
+            raise KeyError(f"no parameter named {key!r}; the parameters are {[str(s) for s in self]}")
+        return dict.__getitem__(self, key)
+
+
+def mle(density: SymbolicDensity) -> Estimates:
+    """Solve the score equations; return ``{parameter: estimate}`` as :class:`Estimates`.
 
     Raises
     ------
@@ -124,7 +140,7 @@ def mle(density: SymbolicDensity) -> dict:
                          "maximize the likelihood numerically (mlebook.fit)") from None
     if len(solutions) != 1:
         raise ValueError(f"expected one stationary point of the log-likelihood, found {len(solutions)}: {solutions}")
-    return solutions[0]
+    return Estimates(solutions[0])
 
 
 def fisher_information(density: SymbolicDensity):

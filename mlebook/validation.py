@@ -11,8 +11,11 @@ array([0., 1., 1.])
 
 from __future__ import annotations
 
+import inspect
 import numbers
+import warnings
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,8 +23,10 @@ import numpy as np
 __all__ = [
     "as_array",
     "as_data",
+    "as_samples",
     "as_matrix",
     "as_vector",
+    "check_finite",
     "check_positive",
     "check_probability",
     "check_probability_vector",
@@ -34,6 +39,7 @@ __all__ = [
     "check_bool",
     "check_callable",
     "unpack_params",
+    "warn",
 ]
 
 SUPPORTS = {
@@ -63,9 +69,15 @@ def as_array(value: Any, name: str) -> np.ndarray:
     return np.asarray(arr, dtype=float)  # no copy when it is already float64
 
 
-def _require_finite(arr: np.ndarray, name: str) -> None:
+def check_finite(value: Any, name: str) -> np.ndarray:
+    """Return ``value`` as a float array (of any shape) after checking it has no NaN or infinity.
+
+    >>> check_finite([1, 2], "x")
+    array([1., 2.])
+    """
+    arr = as_array(value, name)
     if np.isfinite(arr).all():  # one pass in the common case; find out which only on failure
-        return
+        return arr
     if np.isnan(arr).any():
         raise ValueError(f"{name} contains NaN")
     raise ValueError(f"{name} contains infinite values")
@@ -103,12 +115,7 @@ def as_data(x: Any, support: str = "real", *, k: int | None = None, name: str = 
     >>> as_data([3, 0, 2], support="count")
     array([3., 0., 2.])
     """
-    if not isinstance(support, str) or support not in SUPPORTS:
-        raise ValueError(f"support must be one of {sorted(SUPPORTS)}, got {support!r}")
-    if support == "labels":
-        if k is None:
-            raise ValueError("k must be given when support='labels'")
-        k = check_positive_int(k, "k")
+    k = _check_support(support, k)
     arr = as_array(x, name)
     if arr.ndim == 0:
         arr = arr.reshape(1)
@@ -116,11 +123,65 @@ def as_data(x: Any, support: str = "real", *, k: int | None = None, name: str = 
         raise ValueError(f"{name} must be one-dimensional, got shape {arr.shape}")
     if arr.size == 0:
         raise ValueError(f"{name} is empty: at least one observation is needed")
-    _require_finite(arr, name)
+    return _in_support(arr, support, k, name)
 
+
+def as_samples(x: Any, support: str = "real", *, k: int | None = None, axis: int = -1,
+               name: str = "x") -> np.ndarray:
+    """Check an array of several i.i.d. samples, one along ``axis`` for every other index.
+
+    The batched counterpart of :func:`as_data`: ``x[..., j]`` (for ``axis=-1``) are the
+    observations of one sample. Every sample must have at least one observation.
+
+    Parameters
+    ----------
+    x : array_like
+        The samples, at least one-dimensional.
+    support, k, name
+        As for :func:`as_data`.
+    axis : int
+        The axis along which the observations of each sample lie.
+
+    Returns
+    -------
+    numpy.ndarray
+        A float array of the same shape as ``x``.
+
+    Examples
+    --------
+    >>> as_samples([[0, 1], [1, 1]], support="binary", axis=1).shape
+    (2, 2)
+    """
+    k = _check_support(support, k)
+    arr = as_array(x, name)
+    if arr.ndim == 0:
+        raise ValueError(f"{name} must have at least one dimension, got a scalar")
+    if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (numbers.Integral, np.integer)):
+        raise TypeError(f"axis must be an integer, got {type(axis).__name__}")
+    if not -arr.ndim <= axis < arr.ndim:
+        raise ValueError(f"axis must be between {-arr.ndim} and {arr.ndim - 1} for {name} of shape {arr.shape}, "
+                         f"got {axis}")
+    if arr.size == 0:
+        raise ValueError(f"{name} is empty: every sample needs at least one observation, got shape {arr.shape}")
+    return _in_support(arr, support, k, name)
+
+
+def _check_support(support: Any, k: Any) -> int | None:
+    if not isinstance(support, str) or support not in SUPPORTS:
+        raise ValueError(f"support must be one of {sorted(SUPPORTS)}, got {support!r}")
+    if support == "labels":
+        if k is None:
+            raise ValueError("k must be given when support='labels'")
+        return check_positive_int(k, "k")
+    return k
+
+
+def _in_support(arr: np.ndarray, support: str, k: int | None, name: str) -> np.ndarray:
+    """``arr`` itself, after checking it is finite and inside the support."""
+    check_finite(arr, name)
     if not _inside(arr, support, k):
         bad = _outside(arr, support, k)
-        first = arr[np.argmax(bad)]
+        first = arr.flat[np.argmax(bad)]
         wanted = SUPPORTS[support].replace("k-1", str(k - 1)) if k else SUPPORTS[support]
         raise ValueError(
             f"{name} must contain only {wanted}; found {first:g} "
@@ -171,7 +232,7 @@ def as_matrix(X: Any, name: str = "X", *, min_rows: int = 1) -> np.ndarray:
         raise ValueError(f"{name} must be two-dimensional (n_samples, n_features), got shape {arr.shape}")
     if arr.shape[0] < min_rows or arr.shape[1] == 0:
         raise ValueError(f"{name} is empty or too small: got shape {arr.shape}, need at least {min_rows} row(s)")
-    _require_finite(arr, name)
+    check_finite(arr, name)
     return arr
 
 
@@ -271,7 +332,7 @@ def check_probability_vector(p: Any, k: int, name: str = "p", *, closed: bool = 
     arr = as_array(p, name)
     if arr.ndim != 1 or arr.size != k:
         raise ValueError(f"{name} must be a vector of {k} probabilities, got shape {arr.shape}")
-    _require_finite(arr, name)
+    check_finite(arr, name)
     if closed and (arr < 0).any():
         raise ValueError(f"{name} must have non-negative entries, got {arr}")
     if not closed and (arr <= 0).any():
@@ -352,3 +413,32 @@ def check_level(level: Any, name: str = "level") -> float:
     0.95
     """
     return check_in_interval(level, name, 0.0, 1.0)
+
+
+_PACKAGE = str(Path(__file__).resolve().parent)
+
+
+def warn(message: str, category: type[Warning] = RuntimeWarning) -> None:
+    """Issue a warning attributed to the reader's code: the first caller outside mlebook.
+
+    Functions call one another inside the package, so a fixed ``stacklevel`` would point at
+    whichever mlebook function happened to call; this walks up to the first frame outside it.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     warn("the fit did not converge")
+    >>> str(caught[0].message)
+    'the fit did not converge'
+    """
+    if not isinstance(message, str):
+        raise TypeError(f"message must be a string, got {type(message).__name__}")
+    if not (isinstance(category, type) and issubclass(category, Warning)):
+        raise TypeError(f"category must be a Warning subclass, got {category!r}")
+    level, frame = 1, inspect.currentframe().f_back
+    while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(_PACKAGE):
+        level, frame = level + 1, frame.f_back
+    warnings.warn(message, category, stacklevel=level + 1)
+
+
+_require_finite = check_finite  # TEMPORARY alias while mixture.py moves to check_finite
