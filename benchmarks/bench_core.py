@@ -45,7 +45,7 @@ def main():
         ("Poisson", Poisson(), 3.0, lambda x, lam: stats.poisson.logpmf(x, lam), None, [(1e-9, None)], [1.0]),
         ("Exponential", Exponential(), 2.0, lambda x, r: stats.expon.logpdf(x, scale=1 / r),
          lambda x: stats.expon.fit(x, floc=0), [(1e-9, None)], [1.0]),
-        ("Categorical(5)", Categorical(5), np.full(5, 0.2),
+        ("Categorical(5)", Categorical(k=5), np.full(5, 0.2),
          lambda x, p: stats.multinomial.logpmf(onehot(x, 5), 1, p), None, None, None),
     ]
     print(f"{'task':<42}{'mlebook':>12}{'reference':>12}{'ratio':>8}")

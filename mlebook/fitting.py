@@ -27,7 +27,7 @@ from scipy import optimize, stats
 from scipy.differentiate import hessian as _scipy_hessian
 from scipy.differentiate import jacobian as _scipy_jacobian
 
-from . import covariance
+from . import covariance, optim
 from . import validation as v
 from .intervals import interval_end, wald_interval
 from .models import Model
@@ -67,11 +67,11 @@ class _Likelihood:
 def _model_likelihood(model: Model, data: np.ndarray) -> _Likelihood:
     """The likelihood of checked data, through the model's unchecked core."""
     space, core, n = model.parametrization(), model.core, data.size
+    to_params = space.core.to_params
     one = model.n_params == 1
 
     def params(theta):
-        vec = space.to_params(theta)
-        return vec[0] if one else vec
+        return theta[0] if one else to_params(theta)
 
     return _Likelihood(
         nll=lambda theta: -core.loglik(params(theta), data),
@@ -147,9 +147,14 @@ class _Restriction:
             self.offset = select @ (a + B @ a_inner)
             self.T = select @ B @ self.inner.params_jacobian
         self.n_free = 0 if self.inner is None else self.inner.n_free
+        self.identity = not fixed
 
     def theta(self, q: np.ndarray) -> np.ndarray:
-        return self.offset + self.T @ q
+        return q if self.identity else self.offset + self.T @ q
+
+    def project(self, g: np.ndarray) -> np.ndarray:
+        """A gradient with respect to ``theta`` as one with respect to ``q`` (``T' g``)."""
+        return g if self.identity else self.T.T @ g
 
     def start(self, params: np.ndarray) -> np.ndarray:
         """The inner coordinates of a start in the full parameters (fixed entries ignored)."""
@@ -193,38 +198,85 @@ def _check_fixed_values(space: Box | Simplex, fixed: dict[int, float], names: tu
 
 
 # --------------------------------------------------------------------------- the optimizer
-def _objective(lik: _Likelihood, r: _Restriction):
-    """The negative log-likelihood and its gradient in the unconstrained coordinates ``u``."""
-    inner = r.inner
+@dataclass(frozen=True)
+class _Search:
+    """The negative log-likelihood as a function of the unconstrained coordinates ``u``, with
+    its gradient and Hessian when the likelihood has them."""
 
-    def nll_u(u):
+    nll: Callable[[np.ndarray], float]
+    nll_and_grad: Callable[[np.ndarray], tuple[float, np.ndarray]] | None
+    grad: Callable[[np.ndarray], np.ndarray] | None
+    hess: Callable[[np.ndarray], np.ndarray] | None
+
+
+def _search(lik: _Likelihood, r: _Restriction) -> _Search:
+    core, theta_of, project = r.inner.core, r.theta, r.project
+
+    def nll(u):
         if not np.all(np.isfinite(u)):  # the optimizer strayed off to infinity: no value there
             return np.inf
         # A search may probe coordinates where a parameter underflows to the edge of its space
         # (a scale of exactly 0): the log-likelihood is -inf there, which is an answer, not an error.
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            value = lik.nll(r.theta(inner.constrain(u)))
+            value = lik.nll(theta_of(core.constrain(u)))
         return value if np.isfinite(value) else np.inf
 
-    def grad_u(u):
-        if not np.all(np.isfinite(u)):
-            return np.full(np.shape(u), np.nan)
-        q = inner.constrain(u)
-        return inner.dtheta_du(u).T @ (r.T.T @ lik.grad(r.theta(q)))
+    if lik.grad is None:
+        return _Search(nll, None, None, None)
 
-    return nll_u, (grad_u if lik.grad is not None else None)
+    def grad(u):
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            return core.dtheta_du(u).T @ project(lik.grad(theta_of(core.constrain(u))))
+
+    def nll_and_grad(u):
+        value = nll(u)
+        return (value, grad(u)) if np.isfinite(value) else (np.inf, np.full(np.shape(u), np.nan))
+
+    def hess(u):  # the chain rule, twice: J' H J plus the curvature of the map u -> q
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            theta, J = theta_of(core.constrain(u)), core.dtheta_du(u)
+            H = lik.hess(theta) if r.identity else r.T.T @ lik.hess(theta) @ r.T
+            return J.T @ H @ J + core.curvature(u, project(lik.grad(theta)))
+
+    return _Search(nll, nll_and_grad, grad, hess)
 
 
-def _maximize(lik: _Likelihood, r: _Restriction, q0: np.ndarray):
-    """Minimize the negative log-likelihood over ``q`` by BFGS in unconstrained coordinates."""
-    nll_u, grad_u = _objective(lik, r)
-    res = optimize.minimize(nll_u, r.inner.unconstrain(q0), method="BFGS", jac=grad_u,
-                            options={"gtol": 1e-9, "maxiter": 2000})
-    return r.inner.constrain(res.x), res
+@dataclass(frozen=True)
+class _Optimum:
+    q: np.ndarray
+    u: np.ndarray
+    nll: float
+    n_iter: int
+    message: str
+    success: bool
+    hess_inv: np.ndarray | None  # BFGS's estimate in u, for the first finite-difference steps
+
+
+def _maximize(lik: _Likelihood, r: _Restriction, q0: np.ndarray) -> _Optimum:
+    """Minimize the negative log-likelihood over ``q`` in unconstrained coordinates.
+
+    With an analytic Hessian, Newton's method with step halving (:func:`mlebook.optim.newton`)
+    takes a few steps; where it cannot (a Hessian that is not positive definite on the way,
+    an estimate off at the boundary), and for plain functions, BFGS takes over.
+    """
+    search, core = _search(lik, r), r.inner.core
+    u0 = core.unconstrain(q0)
+    if search.hess is not None:
+        try:
+            trace = optim.newton(search.grad, search.hess, u0, fun=search.nll, tol=1e-10, max_iter=50)
+        except ValueError:  # not locally convex, or the steps left the domain: BFGS instead
+            trace = None
+        if trace is not None and trace.converged:
+            value = search.nll(trace.x)
+            return _Optimum(core.constrain(trace.x), trace.x, value, trace.n_iter, trace.message, True, None)
+    fun, jac = (search.nll_and_grad, True) if search.grad is not None else (search.nll, None)
+    res = optimize.minimize(fun, u0, method="BFGS", jac=jac, options={"gtol": 1e-9, "maxiter": 2000})
+    return _Optimum(core.constrain(res.x), res.x, float(res.fun), int(res.nit), str(res.message), bool(res.success),
+                    np.atleast_2d(res.hess_inv))
 
 
 # --------------------------------------------------------------------------- curvature
-def _curvature(lik: _Likelihood, r: _Restriction, q: np.ndarray, res, on_boundary: bool):
+def _curvature(lik: _Likelihood, r: _Restriction, q: np.ndarray, opt: _Optimum, on_boundary: bool):
     """The observed information ``H`` and the gradient of the nll, both with respect to ``q``.
 
     Analytic when the likelihood has derivatives (models); otherwise by adaptive central
@@ -241,8 +293,8 @@ def _curvature(lik: _Likelihood, r: _Restriction, q: np.ndarray, res, on_boundar
 
     if on_boundary:  # room on one side only: no Hessian, and a forward difference for the gradient
         return None, optimize.approx_fprime(q, f, 1e-8 * np.minimum(np.abs(q) + 1e-3, room))
-    J = r.inner.dtheta_du(res.x)
-    guess = np.sqrt(np.abs(np.diag(J @ np.atleast_2d(res.hess_inv) @ J.T)))
+    J = r.inner.core.dtheta_du(opt.u)
+    guess = np.sqrt(np.abs(np.diag(J @ opt.hess_inv @ J.T)))
     guess = np.where(np.isfinite(guess) & (guess > 0), guess, 0.1 * (np.abs(q) + 1))
     steps = np.minimum(0.4 * room, 2 * guess)
     H, steps = _hessian_with_checked_steps(f, q, steps, room)
@@ -406,11 +458,11 @@ class FitResult:
         if r.n_free == 0:
             theta = r.theta(np.zeros(0))
         else:
-            q, res = _maximize(lik, r, r.start(start))
-            if not np.isfinite(res.fun):
+            opt = _maximize(lik, r, r.start(start))
+            if not np.isfinite(opt.nll):
                 raise RuntimeError(f"the profile likelihood of {self.names[j]} could not be maximized at "
-                                   f"{value:g}: {res.message}")
-            theta = r.theta(q)
+                                   f"{value:g}: {opt.message}")
+            theta = r.theta(opt.q)
         with np.errstate(divide="ignore", invalid="ignore"):
             return -float(lik.nll(theta)), lik.space.to_params(theta)
 
@@ -540,18 +592,19 @@ def _fit_restricted(lik: _Likelihood, r: _Restriction, q0: np.ndarray, cov: str,
                          se=np.zeros(k), cov_type=cov, converged=True, on_boundary=False, names=names, fixed=fixed, n_free=0,
                          nobs=lik.nobs, n_iter=0, message="every parameter is fixed", model=model,
                          _likelihood=lik)
-    q, res = _maximize(lik, r, q0)
+    opt = _maximize(lik, r, q0)
+    q = opt.q
     theta = r.theta(q)
     loglik = -float(lik.nll(theta))
     on_boundary = bool(np.any(r.inner.room(q) <= 1e-8 * np.maximum(1.0, np.abs(q))))
     m = r.n_free
-    H, g = _curvature(lik, r, q, res, on_boundary)
+    H, g = _curvature(lik, r, q, opt, on_boundary)
     if on_boundary:
         cov_q = np.full((m, m), np.nan)
-        converged = bool(res.success) or bool(np.linalg.norm(g) < 1e-6 * max(1.0, abs(loglik)))
+        converged = opt.success or bool(np.linalg.norm(g) < 1e-6 * max(1.0, abs(loglik)))
     elif not _positive_definite(H):
         cov_q = covariance.inverse_information(H)  # NaN, with a warning that says why
-        converged = bool(res.success) or bool(np.linalg.norm(g) < 1e-6 * max(1.0, abs(loglik)))
+        converged = opt.success or bool(np.linalg.norm(g) < 1e-6 * max(1.0, abs(loglik)))
     else:
         # Converged when one more Newton step could not raise the log-likelihood noticeably.
         converged = bool(0.5 * g @ np.linalg.solve(H, g) < CONVERGENCE_GAIN)
@@ -561,8 +614,8 @@ def _fit_restricted(lik: _Likelihood, r: _Restriction, q0: np.ndarray, cov: str,
     with np.errstate(invalid="ignore"):
         se = np.sqrt(np.diag(cov_params))
     return FitResult(params=lik.space.to_params(theta), loglik=loglik, cov=cov_params, se=se, cov_type=cov,
-                     converged=converged, on_boundary=on_boundary, names=names, fixed=fixed, n_free=m, nobs=lik.nobs, n_iter=int(res.nit),
-                     message=str(res.message), model=model, _likelihood=lik)
+                     converged=converged, on_boundary=on_boundary, names=names, fixed=fixed, n_free=m, nobs=lik.nobs, n_iter=opt.n_iter,
+                     message=opt.message, model=model, _likelihood=lik)
 
 
 # --------------------------------------------------------------------------- numerical derivatives

@@ -22,12 +22,34 @@ covariance of ``theta`` maps exactly to one of ``params``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
 import numpy as np
 from scipy.special import expit, logit, softmax
 
 from . import validation as v
 
-__all__ = ["Box", "Simplex"]
+__all__ = ["Box", "Simplex", "SpaceCore"]
+
+
+@dataclass(frozen=True)
+class SpaceCore:
+    """A parameter space's maps without input checks, for the inner loop of an optimizer.
+
+    Each attribute is the method of the same name on :class:`Box` or :class:`Simplex`, for
+    a vector ``u`` (or ``theta``) of the right length that the caller vouches for.
+    """
+
+    constrain: Callable[[np.ndarray], np.ndarray]
+    unconstrain: Callable[[np.ndarray], np.ndarray]
+    dtheta_du: Callable[[np.ndarray], np.ndarray]
+    to_params: Callable[[np.ndarray], np.ndarray]
+    #: ``curvature(u, g)``: the second-derivative term of the chain rule,
+    #: ``sum_j g_j d2 theta_j / du du'``, so that the Hessian of ``f(constrain(u))`` is
+    #: ``J' H J + curvature(u, g)`` with ``g``, ``H`` the gradient and Hessian of ``f`` in ``theta``.
+    curvature: Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 class Box:
@@ -77,36 +99,60 @@ class Box:
 
     # theta <-> u
     def constrain(self, u):
-        u = v.as_vector(u, self.n_free, "u")
-        theta = u.copy()
-        theta[self._lower_only] = self.low[self._lower_only] + np.exp(u[self._lower_only])
-        theta[self._upper_only] = self.high[self._upper_only] - np.exp(u[self._upper_only])
-        width = self.high[self._both] - self.low[self._both]
-        theta[self._both] = self.low[self._both] + width * expit(u[self._both])
-        return theta
+        """The point ``theta`` of the space at the unconstrained coordinates ``u``."""
+        return self._constrain(v.as_vector(u, self.n_free, "u"))
 
     def unconstrain(self, theta):
+        """The unconstrained coordinates ``u`` of a point ``theta`` inside the space."""
         if not self.contains(theta):
             raise ValueError(f"theta must lie inside the parameter space (strictly between the bounds), got {theta}")
-        theta = v.as_vector(theta, self.n_free, "theta")
-        u = theta.copy()
-        with np.errstate(divide="ignore"):
-            u[self._lower_only] = np.log(theta[self._lower_only] - self.low[self._lower_only])
-            u[self._upper_only] = np.log(self.high[self._upper_only] - theta[self._upper_only])
-            width = self.high[self._both] - self.low[self._both]
-            u[self._both] = logit((theta[self._both] - self.low[self._both]) / width)
-        return u
+        return self._unconstrain(v.as_vector(theta, self.n_free, "theta"))
 
     def dtheta_du(self, u):
         """Jacobian of ``constrain`` at ``u`` (diagonal here)."""
-        u = v.as_vector(u, self.n_free, "u")
+        return np.diag(self._dtheta_du_diagonal(v.as_vector(u, self.n_free, "u")))
+
+    @cached_property
+    def core(self) -> SpaceCore:
+        """The same maps without input checks (see :class:`SpaceCore`)."""
+        return SpaceCore(constrain=self._constrain, unconstrain=self._unconstrain,
+                         dtheta_du=lambda u: np.diag(self._dtheta_du_diagonal(u)), to_params=lambda theta: theta,
+                         curvature=self._curvature)
+
+    def _constrain(self, u):
+        theta = u.copy()
+        lo, hi, both = self._lower_only, self._upper_only, self._both
+        theta[lo] = self.low[lo] + np.exp(u[lo])
+        theta[hi] = self.high[hi] - np.exp(u[hi])
+        theta[both] = self.low[both] + (self.high[both] - self.low[both]) * expit(u[both])
+        return theta
+
+    def _unconstrain(self, theta):
+        u = theta.copy()
+        lo, hi, both = self._lower_only, self._upper_only, self._both
+        with np.errstate(divide="ignore"):
+            u[lo] = np.log(theta[lo] - self.low[lo])
+            u[hi] = np.log(self.high[hi] - theta[hi])
+            u[both] = logit((theta[both] - self.low[both]) / (self.high[both] - self.low[both]))
+        return u
+
+    def _curvature(self, u, g):
+        second = np.zeros_like(u)
+        lo, hi, both = self._lower_only, self._upper_only, self._both
+        second[lo] = np.exp(u[lo])
+        second[hi] = -np.exp(u[hi])
+        s = expit(u[both])
+        second[both] = (self.high[both] - self.low[both]) * s * (1 - s) * (1 - 2 * s)
+        return np.diag(g * second)
+
+    def _dtheta_du_diagonal(self, u):
         d = np.ones_like(u)
-        d[self._lower_only] = np.exp(u[self._lower_only])
-        d[self._upper_only] = -np.exp(u[self._upper_only])
-        width = self.high[self._both] - self.low[self._both]
-        s = expit(u[self._both])
-        d[self._both] = width * s * (1 - s)
-        return np.diag(d)
+        lo, hi, both = self._lower_only, self._upper_only, self._both
+        d[lo] = np.exp(u[lo])
+        d[hi] = -np.exp(u[hi])
+        s = expit(u[both])
+        d[both] = (self.high[both] - self.low[both]) * s * (1 - s)
+        return d
 
     # theta <-> params
     def to_params(self, theta):
@@ -152,18 +198,43 @@ class Simplex:
         self.n_params = self.k
 
     def constrain(self, u):
-        return softmax(np.append(v.as_vector(u, self.n_free, "u"), 0.0))[:-1]
+        """The free probabilities ``theta`` at the log-odds ``u``."""
+        return self._constrain(v.as_vector(u, self.n_free, "u"))
 
     def unconstrain(self, theta):
+        """The log-odds ``u`` (against the last category) of free probabilities ``theta``."""
         if not self.contains(theta):
             raise ValueError(f"theta must lie inside the parameter space (positive, summing to less than 1), "
                              f"got {theta}")
-        theta = v.as_vector(theta, self.n_free, "theta")
-        return np.log(theta) - np.log1p(-theta.sum())
+        return self._unconstrain(v.as_vector(theta, self.n_free, "theta"))
 
     def dtheta_du(self, u):
-        theta = self.constrain(u)
+        """Jacobian of ``constrain`` at ``u``."""
+        return self._dtheta_du(v.as_vector(u, self.n_free, "u"))
+
+    @cached_property
+    def core(self) -> SpaceCore:
+        """The same maps without input checks (see :class:`SpaceCore`)."""
+        return SpaceCore(constrain=self._constrain, unconstrain=self._unconstrain, dtheta_du=self._dtheta_du,
+                         to_params=lambda theta: np.append(theta, 1.0 - theta.sum()), curvature=self._curvature)
+
+    @staticmethod
+    def _constrain(u):
+        return softmax(np.append(u, 0.0))[:-1]
+
+    @staticmethod
+    def _unconstrain(theta):
+        return np.log(theta) - np.log1p(-theta.sum())
+
+    def _dtheta_du(self, u):
+        theta = self._constrain(u)
         return np.diag(theta) - np.outer(theta, theta)
+
+    def _curvature(self, u, g):
+        # d J_jm / du_l = delta_jm J_jl - J_jl theta_m - theta_j J_ml, contracted with g over j.
+        theta = self._constrain(u)
+        J = np.diag(theta) - np.outer(theta, theta)
+        return np.diag(g) @ J - np.outer(theta, J @ g) - (g @ theta) * J
 
     def to_params(self, theta):
         theta = v.as_vector(theta, self.n_free, "theta")

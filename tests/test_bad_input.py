@@ -33,9 +33,29 @@ import pytest  # noqa: E402
 import sympy as sp  # noqa: E402
 
 import mlebook  # noqa: E402
-from mlebook import asymptotics, fitting, losses, mixture, optim, priors, symbolic, validation  # noqa: E402
+from mlebook import (  # noqa: E402
+    asymptotics,
+    covariance,
+    fitting,
+    intervals,
+    losses,
+    mixture,
+    optim,
+    priors,
+    symbolic,
+    validation,
+)
 from mlebook.mixture import GaussianMixture, SingularityError  # noqa: E402
-from mlebook.models import Bernoulli, Categorical, Exponential, Gamma, Gaussian, Poisson, SymbolicDensity  # noqa: E402
+from mlebook.models import (  # noqa: E402
+    Bernoulli,
+    Categorical,
+    Exponential,
+    Gamma,
+    Gaussian,
+    Parameter,
+    Poisson,
+    SymbolicDensity,
+)
 from mlebook.parametrization import Box, Simplex  # noqa: E402
 from mlebook.plotting import mark_value, plot_likelihood  # noqa: E402
 from mlebook.regression import LinearRegression, LogisticRegression, SoftmaxRegression  # noqa: E402
@@ -63,7 +83,7 @@ MODELS = {  # name: (model, good params, good data)
     "Poisson": (Poisson(), 2.0, [0, 3, 1]),
     "Exponential": (Exponential(), 1.5, [0.5, 1.0, 2.0]),
     "Gamma": (Gamma(), (2.0, 1.0), [0.5, 1.0, 2.0]),
-    "Categorical": (Categorical(3), [0.2, 0.3, 0.5], [0, 2, 1]),
+    "Categorical": (Categorical(k=3), [0.2, 0.3, 0.5], [0, 2, 1]),
 }
 
 # Bad samples, each otherwise inside every model's support (1 is a valid observation for all).
@@ -132,8 +152,11 @@ for name, (model, params, data) in MODELS.items():
     data_calls = {
         "logpdf": lambda x, m=model, p=params: m.logpdf(p, x),
         "loglik": lambda x, m=model, p=params: m.loglik(p, x),
+        "loglik_obs": lambda x, m=model, p=params: m.loglik_obs(p, x),
         "mle": lambda x, m=model: m.mle(x),
+        "check_data": lambda x, m=model: m.check_data(x),
         "score": lambda x, m=model, p=params: m.score(p, x),
+        "score_obs": lambda x, m=model, p=params: m.score_obs(p, x),
         "observed_information": lambda x, m=model, p=params: m.observed_information(p, x),
         "default_start": lambda x, m=model: m.default_start(x),
     }
@@ -151,7 +174,10 @@ for name, (model, params, data) in MODELS.items():
     param_calls = {
         "logpdf": lambda p, m=model, x=data: m.logpdf(p, x),
         "loglik": lambda p, m=model, x=data: m.loglik(p, x),
+        "loglik_obs": lambda p, m=model, x=data: m.loglik_obs(p, x),
+        "check_params": lambda p, m=model: m.check_params(p),
         "score": lambda p, m=model, x=data: m.score(p, x),
+        "score_obs": lambda p, m=model, x=data: m.score_obs(p, x),
         "observed_information": lambda p, m=model, x=data: m.observed_information(p, x),
         "fisher_information": lambda p, m=model: m.fisher_information(p),
         "sample": lambda p, m=model: m.sample(p, 3, 0),
@@ -162,7 +188,7 @@ for name, (model, params, data) in MODELS.items():
             case(f"{t}.{method}", f"params {label}", functools.partial(call, bad), error, message)
     if name in BOUNDARY:
         bad, message = BOUNDARY[name]
-        for method in ("score", "observed_information", "fisher_information"):
+        for method in ("score", "score_obs", "observed_information", "fisher_information", "check_params"):
             case(f"{t}.{method}", "boundary", functools.partial(param_calls[method], bad), VE, message)
     for label, kwargs, error, message in [
         ("negative size", {"size": -1}, VE, "size must be at least 0"),
@@ -185,11 +211,26 @@ for name, (model, params, data) in MODELS.items():
         ("2-D", np.ones((n, 1)), VE, "vec must be one-dimensional"),
     ]:
         case(f"{t}.params_from_vector", label, functools.partial(model.params_from_vector, bad), error, message)
+    batch = np.array([data, data])
+    for label, args, kwargs, error, message in [
+        ("axis out of range", (batch,), {"axis": 2}, VE, "axis must be between -2 and 1"),
+        ("axis float", (batch,), {"axis": 1.0}, TE, "axis must be an integer"),
+        ("scalar", (1.0,), {"axis": 0}, VE, "x must have at least one dimension"),
+        ("empty", (np.zeros((2, 0)),), {"axis": 1}, VE, "x is empty"),
+        ("NaN", (np.where(np.eye(2, len(data)) > 0, NAN, batch),), {"axis": 1}, VE, "x contains NaN"),
+        ("str", ("01",), {"axis": 0}, TE, "x must be numeric"),
+    ]:
+        case(f"{t}.mle", f"batch {label}", functools.partial(model.mle, *args, **kwargs), error, message)
+        if label != "axis float":
+            case(f"{t}.check_samples", label, functools.partial(model.check_samples, *args, **kwargs), error,
+                 message)
+    for label, bad, message in OUT_OF_SUPPORT[name]:
+        case(f"{t}.mle", f"batch x {label}", functools.partial(model.mle, [bad, bad], axis=1), VE, message)
 
 for label, k, error, message in [("1", 1, VE, "k must be at least 2"), ("0", 0, VE, "k must be at least 2"),
                                  ("float", 2.5, TE, "k must be an integer"), ("str", "3", TE, "k must be an integer"),
                                  ("None", None, TE, "k must be an integer"), ("bool", True, TE, "k must be an integer")]:
-    case("models.Categorical", f"k {label}", functools.partial(Categorical, k), error, message)
+    case("models.Categorical", f"k {label}", functools.partial(Categorical, k=k), error, message)
 
 for label, args, error, message in [
     ("zero", (0.0,), VE, "statistic must be positive and finite"),
@@ -219,7 +260,25 @@ for label, args, kwargs, error, message in [
     ("not a model or function", ("bernoulli", [0, 1]), {}, TE,
      "first argument must be an mlebook model or a negative log-likelihood function"),
     ("model without x", (Bernoulli(),), {}, VE, "x is required when fitting a model"),
-    ("model with bounds", (Bernoulli(), [0, 1]), {"bounds": [(0, 1)]}, VE, "bounds and names come from the model"),
+    ("model with bounds", (Bernoulli(), [0, 1]), {"bounds": [(0, 1)]}, VE, "bounds, names and nobs come from the model"),
+    ("model with nobs", (Bernoulli(), [0, 1]), {"nobs": 2}, VE, "bounds, names and nobs come from the model"),
+    ("cov unknown", (Bernoulli(), [0, 1]), {"cov": "robust"}, VE, "cov must be one of"),
+    ("cov None", (Bernoulli(), [0, 1]), {"cov": None}, VE, "cov must be one of"),
+    ("cov sandwich for a function", (_nll,), {"start": [0.0], "cov": "sandwich"}, VE,
+     "cov='sandwich' needs the per-observation scores"),
+    ("fixed not a mapping", (Gaussian(), [0.0, 1.0]), {"fixed": [1.0]}, TE, "fixed must be a mapping"),
+    ("fixed unknown name", (Gaussian(), [0.0, 1.0]), {"fixed": {"sigma": 1.0}}, VE, "fixed: unknown parameter 'sigma'"),
+    ("fixed NaN", (Gaussian(), [0.0, 1.0]), {"fixed": {"mu": NAN}}, VE, r"fixed\['mu'\] must be finite"),
+    ("fixed str", (Gaussian(), [0.0, 1.0]), {"fixed": {"mu": "0"}}, TE, r"fixed\['mu'\] must be a real number"),
+    ("fixed outside the space", (Gaussian(), [0.0, 1.0]), {"fixed": {"sigma2": -1.0}}, VE,
+     r"fixed\['sigma2'\] must lie inside the parameter space"),
+    ("fixed probabilities too large", (Categorical(k=3), [0, 1, 2]), {"fixed": {"p0": 0.6, "p1": 0.5}}, VE,
+     "fixed probabilities must sum to less than 1"),
+    ("fixed probabilities all, not summing to 1", (Categorical(k=2), [0, 1]), {"fixed": {"p0": 0.6, "p1": 0.6}},
+     VE, "fixed probabilities must sum to 1"),
+    ("nobs zero", (_nll,), {"start": [0.0], "nobs": 0}, VE, "nobs must be at least 1"),
+    ("nobs float", (_nll,), {"start": [0.0], "nobs": 2.5}, TE, "nobs must be an integer"),
+    ("names repeated", (_nll,), {"start": [1.0, 1.0], "names": ["a", "a"]}, VE, "names must be distinct"),
     ("model start outside", (Bernoulli(), [0, 1]), {"start": 1.5}, VE, "p must lie in"),
     ("model start str", (Bernoulli(), [0, 1]), {"start": "0.5"}, TE, "p must be a real number"),
     ("model start wrong length", (Gaussian(), [0.0, 1.0]), {"start": [0.0]}, VE, r"params must be a pair"),
@@ -263,7 +322,8 @@ for label, kwargs, error, message in [
 
 for label, args, error, message in [
     ("j too large", (3, 0.5), VE, "j must be below 1"), ("j negative", (-1, 0.5), VE, "j must be at least 0"),
-    ("j float", (0.5, 0.5), TE, "j must be an integer"), ("j str", ("0", 0.5), TE, "j must be an integer"),
+    ("j float", (0.5, 0.5), TE, "j must be an integer"), ("j None", (None, 0.5), TE, "j must be an integer"),
+    ("j unknown name", ("q", 0.5), VE, "j: unknown parameter 'q'"),
     ("value outside", (0, 1.5), VE, "value must lie in"), ("value NaN", (0, NAN), VE, "value must be finite"),
     ("value str", (0, "0.5"), TE, "value must be a real number"),
 ]:
@@ -294,7 +354,53 @@ for label, args, kwargs, error, message in [
     ("step negative", (lambda t: 1.0, 0.5, 1, 1.0), {"step": -0.1}, VE, "step must lie in"),
     ("margin negative", (lambda t: 1.0, 0.5, 1, 1.0), {"margin": -1e-9}, VE, "margin must lie in"),
 ]:
-    case("fitting.interval_end", label, functools.partial(fitting.interval_end, *args, **kwargs), error, message)
+    case("intervals.interval_end", label, functools.partial(intervals.interval_end, *args, **kwargs), error, message)
+
+for label, args, error, message in [
+    ("level 1", (0.5, 0.1, 1.0), VE, "level must lie in"),
+    ("level str", (0.5, 0.1, "0.95"), TE, "level must be a real number"),
+    ("estimate str", ("0.5", 0.1), TE, "estimate must be numeric"),
+    ("se None", (0.5, None), TE, "se must be an array of real numbers"),
+    ("shapes differ", ([0.5, 0.6], [0.1]), VE, "estimate and se must have the same shape"),
+    ("se negative", (0.5, -0.1), VE, "se must be non-negative"),
+]:
+    case("intervals.wald_interval", label, functools.partial(intervals.wald_interval, *args), error, message)
+
+for label, args, error, message in [
+    ("not square", ([[1.0, 0.0]],), VE, "information must be a square matrix"),
+    ("str", ("1",), TE, "information must be numeric"),
+    ("3-D", (np.ones((2, 2, 2)),), VE, "information must be a square matrix"),
+]:
+    case("covariance.inverse_information", label, functools.partial(covariance.inverse_information, *args), error,
+         message)
+for label, args, error, message in [
+    ("NaN", ([[1.0], [NAN]],), VE, "scores contains NaN"),
+    ("3-D", (np.ones((2, 2, 2)),), VE, r"scores must have shape \(n, p\)"),
+    ("empty", (np.ones((0, 2)),), VE, r"scores must have shape \(n, p\)"),
+    ("str", ("1",), TE, "scores must be numeric"),
+]:
+    case("covariance.outer_product", label, functools.partial(covariance.outer_product, *args), error, message)
+for label, args, error, message in [
+    ("shapes differ", ([[2.0]], np.eye(2)), VE, "information and outer must have the same shape"),
+    ("outer not square", ([[2.0]], [[1.0, 2.0]]), VE, "outer must be a square matrix"),
+    ("information str", ("2", [[1.0]]), TE, "information must be numeric"),
+]:
+    case("covariance.sandwich", label, functools.partial(covariance.sandwich, *args), error, message)
+
+for label, args, kwargs, error, message in [
+    ("name not a string", (1,), {}, TE, "name must be a string that is a Python identifier"),
+    ("name with a space", ("a b",), {}, TE, "name must be a string that is a Python identifier"),
+    ("low above high", ("a", 1.0, 0.0), {}, VE, "low must be below high"),
+    ("low NaN", ("a", NAN), {}, VE, "low must be below high"),
+    ("high str", ("a", 0.0, "1"), {}, TE, "high must be a real number"),
+    ("closed str", ("a",), {"closed": "yes"}, TE, "closed must be True or False"),
+]:
+    case("models.Parameter", label, functools.partial(Parameter, *args, **kwargs), error, message)
+for label, args, error, message in [
+    ("outside", (2.0,), VE, "rate must lie in"), ("str", ("1",), TE, "rate must be a real number"),
+    ("closed str", (1.0, "yes"), TE, "closed must be True or False"),
+]:
+    case("models.Parameter.check", label, functools.partial(Parameter("rate", 0.0, 1.0).check, *args), error, message)
 
 
 # ============================================================================ symbolic
@@ -885,6 +991,18 @@ for target, label, call, error, message in [
     ("unpack_params", "dict", lambda: validation.unpack_params({"mu": 0, "sigma2": 1}, ("mu", "sigma2")), VE,
      r"params must be a pair"),
     ("unpack_params", "None", lambda: validation.unpack_params(None, ("a", "b", "c")), VE, r"params must be a tuple \(a, b, c\)"),
+    ("check_finite", "NaN", lambda: validation.check_finite([1.0, NAN], "resp"), VE, "resp contains NaN"),
+    ("check_finite", "inf", lambda: validation.check_finite([INF], "resp"), VE, "resp contains infinite values"),
+    ("check_finite", "str", lambda: validation.check_finite("1", "resp"), TE, "resp must be numeric"),
+    ("as_samples", "scalar", lambda: validation.as_samples(1.0, axis=0), VE, "x must have at least one dimension"),
+    ("as_samples", "axis", lambda: validation.as_samples([[1.0]], axis=2), VE, "axis must be between -2 and 1"),
+    ("as_samples", "axis str", lambda: validation.as_samples([[1.0]], axis="1"), TE, "axis must be an integer"),
+    ("as_samples", "empty", lambda: validation.as_samples(np.zeros((3, 0))), VE, "x is empty"),
+    ("as_samples", "support", lambda: validation.as_samples([[0, 2]], "binary"), VE, "x must contain only 0 or 1"),
+    ("as_samples", "support unknown", lambda: validation.as_samples([[0]], "bits"), VE, "support must be one of"),
+    ("warn", "message not a string", lambda: validation.warn(5), TE, "message must be a string"),
+    ("warn", "category not a warning", lambda: validation.warn("m", ValueError), TE,
+     "category must be a Warning subclass"),
 ]:
     case(f"validation.{target}", label, call, error, message)
 
@@ -968,6 +1086,7 @@ NO_INPUT = {
     "models.Gamma": "the constructor takes no arguments",
     **{f"models.{m}.logpdf_sym": "takes no arguments" for m in MODELS},
     **{f"models.{m}.parametrization": "takes no arguments" for m in MODELS},
+    **{f"models.{m}.symbols": "takes no arguments" for m in MODELS},
     "fitting.FitResult.summary": "takes no arguments",
     "plotting.use_book_style": "takes no arguments",
     # Records that mlebook builds and hands back; users read them, they do not construct them.
@@ -975,6 +1094,8 @@ NO_INPUT = {
     "asymptotics.Coverage": "a result record built by coverage()",
     "optim.Trace": "a result record built by the optimizers",
     "models.SymbolicDensity": "a record built by logpdf_sym(); the symbolic functions check what they are given",
+    "models.ModelCore": "a record of a model's unchecked functions, built by Model.core",
+    "symbolic.Estimates": "a record (a dict) built by symbolic.mle()",
     # Exceptions: their only argument is the message.
     "regression.SeparationError": "an exception type",
     "mixture.SingularityError": "an exception type",

@@ -74,10 +74,10 @@ def test_poisson_all_zeros_and_an_empty_category_sit_on_the_boundary():
     # 25 lam = q / 2 at the upper end of the profile interval.
     np.testing.assert_allclose(profile_intervals(Poisson(), x), [0.0, Q95 / 50], rtol=1e-10)
     labels = np.array([0, 0, 2, 2, 2])
-    np.testing.assert_array_equal(Categorical(3).mle(labels), [0.4, 0.0, 0.6])
-    assert Categorical(3).loglik([0.4, 0.0, 0.6], labels) == pytest.approx(2 * math.log(0.4) + 3 * math.log(0.6))
+    np.testing.assert_array_equal(Categorical(k=3).mle(labels), [0.4, 0.0, 0.6])
+    assert Categorical(k=3).loglik([0.4, 0.0, 0.6], labels) == pytest.approx(2 * math.log(0.4) + 3 * math.log(0.6))
     with pytest.warns(RuntimeWarning, match="boundary.*Wald intervals are unusable"):
-        res = fit(Categorical(3), labels)
+        res = fit(Categorical(k=3), labels)
     np.testing.assert_allclose(res.params, [0.4, 0.0, 0.6], atol=1e-7)
 
 
@@ -114,7 +114,7 @@ def test_one_observation_gives_the_closed_form(model, x, closed_form, scipy_logl
 
 
 def test_one_observation_of_the_other_models():
-    np.testing.assert_array_equal(Categorical(3).mle([2]), [0.0, 0.0, 1.0])
+    np.testing.assert_array_equal(Categorical(k=3).mle([2]), [0.0, 0.0, 1.0])
     with pytest.raises(ValueError, match="every observation is the same.*does not exist"):
         Gamma().mle([2.0])
     with pytest.raises(ValueError, match="every observation is the same.*does not exist"):

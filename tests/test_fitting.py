@@ -57,8 +57,8 @@ def test_a_function_fit_uses_a_numerical_hessian_that_matches_the_analytic_one(r
 
 
 def test_categorical_covariance_is_the_multinomial_one(rng):
-    x = Categorical(4).sample([0.1, 0.2, 0.3, 0.4], 500, rng)
-    res = fit(Categorical(4), x)
+    x = Categorical(k=4).sample([0.1, 0.2, 0.3, 0.4], 500, rng)
+    res = fit(Categorical(k=4), x)
     p = res.params
     np.testing.assert_allclose(res.cov, (np.diag(p) - np.outer(p, p)) / x.size, rtol=1e-6, atol=1e-12)
 
@@ -102,8 +102,8 @@ def test_profile_loglik_reoptimizes_the_other_parameters(rng):
 
 def test_profile_interval_of_one_category_is_the_binomial_one(rng):
     """Profiling a categorical probability over the others gives the likelihood of 'class j or not'."""
-    x = Categorical(3).sample([0.15, 0.35, 0.5], 120, rng)
-    res = fit(Categorical(3), x)
+    x = Categorical(k=3).sample([0.15, 0.35, 0.5], 120, rng)
+    res = fit(Categorical(k=3), x)
     prof = res.conf_int(method="profile")
     for j in range(3):
         nj, n = np.sum(x == j), x.size

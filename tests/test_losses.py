@@ -73,7 +73,7 @@ def test_cross_entropy_with_labels_is_the_categorical_nll(rng):
     assert losses.cross_entropy(onehot, q) == pytest.approx(per.mean(), rel=1e-10)
     p = np.array([0.1, 0.2, 0.3, 0.4])
     assert losses.cross_entropy(y, np.tile(p, (n, 1)), reduction="sum") == pytest.approx(
-        -Categorical(k).loglik(p, y), rel=1e-12)
+        -Categorical(k=k).loglik(p, y), rel=1e-12)
 
 
 def test_cross_entropy_from_logits_equals_softmax_probabilities(rng):
@@ -126,7 +126,7 @@ def test_minimizing_cross_entropy_to_the_empirical_distribution_gives_the_mle(rn
     empirical = np.bincount(y, minlength=3) / y.size
     mean_nll = lambda z: losses.cross_entropy(empirical, np.r_[0.0, z], from_logits=True)  # noqa: E731
     res = optimize.minimize(mean_nll, np.zeros(2), method="BFGS", options={"gtol": 1e-10})
-    np.testing.assert_allclose(special.softmax(np.r_[0.0, res.x]), Categorical(3).mle(y), atol=1e-6)
+    np.testing.assert_allclose(special.softmax(np.r_[0.0, res.x]), Categorical(k=3).mle(y), atol=1e-6)
     # ... where the mean NLL equals the entropy of the data, and the KL divergence is 0.
     assert res.fun == pytest.approx(losses.entropy(empirical), rel=1e-9)
 

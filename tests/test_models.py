@@ -185,5 +185,5 @@ def test_boundary_estimates_and_their_likelihood():
     assert Bernoulli().loglik(0.0, [0, 0, 0]) == 0.0
     assert Bernoulli().loglik(0.0, [0, 1]) == -np.inf
     assert Poisson().loglik(0.0, [0, 0]) == 0.0
-    np.testing.assert_allclose(Categorical(3).mle([0, 0, 2]), [2 / 3, 0, 1 / 3])
-    assert Categorical(3).loglik([2 / 3, 0, 1 / 3], [0, 0, 2]) == pytest.approx(2 * np.log(2 / 3) + np.log(1 / 3))
+    np.testing.assert_allclose(Categorical(k=3).mle([0, 0, 2]), [2 / 3, 0, 1 / 3])
+    assert Categorical(k=3).loglik([2 / 3, 0, 1 / 3], [0, 0, 2]) == pytest.approx(2 * np.log(2 / 3) + np.log(1 / 3))

@@ -65,7 +65,7 @@ def test_gaussian_mle_maximizes_the_loglik(x, dmu, factor):
 
 @given(labels, st.lists(st.floats(0.05, 1.0), min_size=4, max_size=4))
 def test_categorical_mle_maximizes_the_loglik(x, weights):
-    model = Categorical(4)
+    model = Categorical(k=4)
     other = np.array(weights) / np.sum(weights)
     assert model.loglik(other, x) <= model.loglik(model.mle(x), x) + 1e-9
 
@@ -99,7 +99,7 @@ SAMPLES = {
     "gaussian": (Gaussian(), reals),
     "poisson": (Poisson(), counts),
     "exponential": (Exponential(), waits),
-    "categorical": (Categorical(3), labels3),
+    "categorical": (Categorical(k=3), labels3),
     "gamma": (Gamma(), positives),
 }
 

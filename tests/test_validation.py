@@ -8,7 +8,7 @@ from mlebook.models import Bernoulli, Categorical, Exponential, Gamma, Gaussian,
 from mlebook.optim import gradient_descent
 from mlebook.validation import as_data, as_matrix, check_rng
 
-MODELS = [(Bernoulli(), 0.5), (Gaussian(), (0.0, 1.0)), (Poisson(), 1.0), (Exponential(), 1.0), (Categorical(3), [0.2, 0.3, 0.5]),
+MODELS = [(Bernoulli(), 0.5), (Gaussian(), (0.0, 1.0)), (Poisson(), 1.0), (Exponential(), 1.0), (Categorical(k=3), [0.2, 0.3, 0.5]),
           (Gamma(), (2.0, 1.0))]
 IDS = ["bernoulli", "gaussian", "poisson", "exponential", "categorical", "gamma"]
 
@@ -36,8 +36,8 @@ def test_bad_data_for_every_method(model, params, bad, message):
     (Poisson(), 1.0, [1, -1], "only non-negative integers; found -1"),
     (Poisson(), 1.0, [1.5], "only non-negative integers; found 1.5"),
     (Exponential(), 1.0, [1.0, -0.1], "only non-negative numbers"),
-    (Categorical(3), [0.2, 0.3, 0.5], [0, 3], "only integer labels 0..2; found 3"),
-    (Categorical(3), [0.2, 0.3, 0.5], [0, 1.5], "integer labels"),
+    (Categorical(k=3), [0.2, 0.3, 0.5], [0, 3], "only integer labels 0..2; found 3"),
+    (Categorical(k=3), [0.2, 0.3, 0.5], [0, 1.5], "integer labels"),
     (Gamma(), (2.0, 1.0), [1.0, 0.0], "only positive numbers; found 0"),
 ])
 def test_data_outside_the_support(model, params, bad, message):
@@ -59,9 +59,9 @@ def test_data_outside_the_support(model, params, bad, message):
     (Gaussian(), 1.0, r"params must be a pair \(mu, sigma2\)"),
     (Poisson(), -2.0, "lam must lie in"),
     (Exponential(), 0.0, "rate must lie in"),
-    (Categorical(3), [0.5, 0.6, -0.1], "p must have (non-negative|strictly positive) entries"),
-    (Categorical(3), [0.5, 0.6, 0.1], "p must sum to 1"),
-    (Categorical(3), [0.5, 0.5], "p must be a vector of 3 probabilities"),
+    (Categorical(k=3), [0.5, 0.6, -0.1], "p must have (non-negative|strictly positive) entries"),
+    (Categorical(k=3), [0.5, 0.6, 0.1], "p must sum to 1"),
+    (Categorical(k=3), [0.5, 0.5], "p must be a vector of 3 probabilities"),
     (Gamma(), (0.0, 1.0), "shape must lie in"),
     (Gamma(), (2.0, -1.0), "scale must lie in"),
     (Gamma(), 2.0, r"params must be a pair \(shape, scale\)"),
@@ -75,7 +75,7 @@ def test_parameters_outside_the_space(model, bad, message):
         model.sample(bad, 3, 0)
 
 
-@pytest.mark.parametrize("model, boundary", [(Bernoulli(), 0.0), (Poisson(), 0.0), (Categorical(2), [1.0, 0.0])])
+@pytest.mark.parametrize("model, boundary", [(Bernoulli(), 0.0), (Poisson(), 0.0), (Categorical(k=2), [1.0, 0.0])])
 def test_score_and_information_need_an_interior_point(model, boundary):
     """The likelihood is defined on the boundary, its derivatives are not."""
     model.loglik(boundary, [0, 0])
@@ -99,9 +99,9 @@ def test_bad_sampling_arguments():
 
 def test_bad_model_construction():
     with pytest.raises(ValueError, match="k must be at least 2"):
-        Categorical(1)
+        Categorical(k=1)
     with pytest.raises(TypeError, match="k must be an integer"):
-        Categorical(2.5)
+        Categorical(k=2.5)
 
 
 def test_bad_fit_arguments():
