@@ -50,6 +50,12 @@ mixture
     Both then stop by the same rule, scikit-learn's (the change of the mean log-likelihood
     per sample, computed in the E-step, below tol). Targets: the same number of iterations,
     time per iteration ratio <= 1, final log-likelihoods within 1e-8 relative.
+gamma_fit
+    ``fit(Gamma(), x)``, the numerical fit with standard errors, n = 1000, against
+    ``scipy.stats.gamma.fit(x, floc=0)`` (estimates only) and against the same call in
+    mlebook 0.1.0 (taken from the git history into a temporary folder, unavailable without
+    it). Targets: at least 25% faster than 0.1.0 (ratio to it <= 0.75), and the
+    log-likelihood not lower than scipy's by more than 1e-9 relative.
 profile
     The 95% profile-likelihood intervals of both Gamma parameters,
     ``fit(Gamma(), x).conf_int(method="profile")``, n = 1000, against a brute-force search
@@ -105,7 +111,9 @@ from mlebook.regression import LogisticRegression  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "benchmarks.json"
-LIBRARY_TASKS = ("gaussian", "gamma", "logistic", "mixture", "profile")
+LIBRARY_TASKS = ("gaussian", "gamma", "gamma_fit", "logistic", "mixture", "profile")
+#: The commit of mlebook 0.1.0, the previous version the ``gamma_fit`` task compares with.
+PREVIOUS = ("0.1.0", "00804ee")
 BOOK_TASKS = ("chapters", "build")
 TASKS = LIBRARY_TASKS + BOOK_TASKS
 CHAPTER_SECONDS = 10.0
@@ -180,6 +188,53 @@ def task_gamma(quick: bool) -> dict:
             "target": "ratio <= 2, log-likelihood >= scipy's - 1e-9 rel.", "max_ratio": 2.0,
             "param_diff": float(np.max(np.abs(ours - theirs))), "loglik_rel_diff": rel,
             "met": bool(timing["ratio"] <= 2.0 and rel >= -1e-9)}
+
+
+def previous_mlebook():
+    """mlebook 0.1.0 from the git history, imported as a package of another name; None without git."""
+    import importlib
+    import io
+    import tarfile
+
+    version, commit = PREVIOUS
+    name = "mlebook_" + version.replace(".", "_")
+    folder = Path(tempfile.mkdtemp(prefix="mlebook-previous-"))
+    try:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "mlebook"], capture_output=True,
+                                 check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    (folder / "mlebook").rename(folder / name)
+    sys.path.insert(0, str(folder))
+    try:
+        return importlib.import_module(name)
+    finally:
+        sys.path.remove(str(folder))
+
+
+def task_gamma_fit(quick: bool) -> dict:
+    n = 1000
+    x = Gamma().sample((2.5, 1.5), n, np.random.default_rng(SEED))
+    repeat = 5 if quick else 15
+    timing = compare(lambda: fit(Gamma(), x), lambda: stats.gamma.fit(x, floc=0), repeat=repeat)
+    ours = fit(Gamma(), x).params
+    shape, _, scale = stats.gamma.fit(x, floc=0)
+    ll = [stats.gamma.logpdf(x, a, scale=s).sum() for a, s in (ours, (shape, scale))]
+    rel = relative(*ll)
+    old = previous_mlebook()
+    details = {"previous": f"mlebook {PREVIOUS[0]}"}
+    if old is not None:
+        before = compare(lambda: fit(Gamma(), x), lambda: old.fit(old.models.Gamma(), x), repeat=repeat)
+        details |= {"previous_s": before["reference_s"], "ratio_to_previous": before["ratio"],
+                    "previous_param_diff": float(np.max(np.abs(ours - old.fit(old.models.Gamma(), x).params)))}
+    faster = old is not None and details["ratio_to_previous"] <= 0.75
+    return {**timing, "title": f"fit(Gamma(), x) with standard errors, n = {n:,}",
+            "reference": "scipy.stats.gamma.fit(floc=0), estimates only",
+            "target": "ratio to mlebook 0.1.0 <= 0.75, log-likelihood >= scipy's - 1e-9 rel.", "max_ratio": None,
+            "param_diff": float(np.max(np.abs(ours - [shape, scale]))), "loglik_rel_diff": rel,
+            "details": details, "met": bool(faster and rel >= -1e-9)}
 
 
 def task_logistic(quick: bool) -> dict:

@@ -96,6 +96,7 @@ class Box:
         self._lower_only = np.isfinite(self.low) & ~np.isfinite(self.high)
         self._upper_only = ~np.isfinite(self.low) & np.isfinite(self.high)
         self._both = np.isfinite(self.low) & np.isfinite(self.high)
+        self._all_lower = bool(self._lower_only.all())  # the common case (scales, rates): no masks
 
     # theta <-> u
     def constrain(self, u):
@@ -120,6 +121,8 @@ class Box:
                          curvature=self._curvature)
 
     def _constrain(self, u):
+        if self._all_lower:
+            return self.low + np.exp(u)
         theta = u.copy()
         lo, hi, both = self._lower_only, self._upper_only, self._both
         theta[lo] = self.low[lo] + np.exp(u[lo])
@@ -137,6 +140,8 @@ class Box:
         return u
 
     def _curvature(self, u, g):
+        if self._all_lower:
+            return np.diag(g * np.exp(u))
         second = np.zeros_like(u)
         lo, hi, both = self._lower_only, self._upper_only, self._both
         second[lo] = np.exp(u[lo])
@@ -146,6 +151,8 @@ class Box:
         return np.diag(g * second)
 
     def _dtheta_du_diagonal(self, u):
+        if self._all_lower:
+            return np.exp(u)
         d = np.ones_like(u)
         lo, hi, both = self._lower_only, self._upper_only, self._both
         d[lo] = np.exp(u[lo])
