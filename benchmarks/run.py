@@ -43,8 +43,8 @@ logistic
     of the order of its square; mlebook stops when one more Newton step could raise the
     log-likelihood by less than 1e-10. The agreement columns show the result.
 mixture
-    ``GaussianMixture(3, tol=1e-6, convergence="scikit-learn")`` against scikit-learn's
-    ``GaussianMixture(3, tol=1e-6)``, full covariances, n = 10^5 points in 2-D from three
+    ``GaussianMixture(n_components=3, tol=1e-6, convergence="scikit-learn")`` against scikit-learn's
+    ``GaussianMixture(n_components=3, tol=1e-6)``, full covariances, n = 10^5 points in 2-D from three
     overlapping components, from the same starting values (scikit-learn gets them as
     weights_init, means_init and precisions_init), the same reg_covar and a large max_iter.
     Both then stop by the same rule, scikit-learn's (the change of the mean log-likelihood
@@ -284,7 +284,7 @@ def task_mixture(quick: bool) -> dict:
     c0 = np.repeat(np.cov(X, rowvar=False, bias=True)[None], 3, axis=0)
 
     def ours():
-        return GaussianMixture(3, tol=tol, convergence="scikit-learn", max_iter=100_000, reg_covar=reg,
+        return GaussianMixture(n_components=3, tol=tol, convergence="scikit-learn", max_iter=100_000, reg_covar=reg,
                                weights_init=w0, means_init=m0, covariances_init=c0).fit(X)
 
     def theirs():

@@ -24,7 +24,7 @@ from scipy import linalg
 
 from . import validation as v
 
-__all__ = ["inverse_information", "outer_product", "sandwich"]
+__all__ = ["is_positive_definite", "inverse_information", "outer_product", "sandwich"]
 
 
 def _square(matrix, name: str) -> np.ndarray:
@@ -46,9 +46,12 @@ def inverse_information(information) -> np.ndarray:
     -------
     numpy.ndarray of shape (p, p)
         Its inverse; all NaN, with a ``RuntimeWarning``, when the matrix is not finite or not
-        clearly positive definite (smallest eigenvalue at most ``1e-10`` times the largest):
-        then the estimate is not a strict local maximum, or the parameters are not
-        identified, and no standard error is meaningful.
+        clearly positive definite: then the estimate is not a strict local maximum, or the
+        parameters are not identified, and no standard error is meaningful. "Clearly" is
+        judged on the unit-diagonal form ``S^-1 H S^-1`` with ``S = diag(sqrt(H_jj))``
+        (smallest eigenvalue above ``1e-10`` times the largest), which does not change with
+        the units of the parameters: a parameter measured in millimetres instead of
+        kilometres changes ``H`` by a factor 1e12 in its row and column, not the verdict.
 
     Examples
     --------
@@ -56,13 +59,36 @@ def inverse_information(information) -> np.ndarray:
     array([[0.5]])
     """
     H = _square(information, "information")
+    if not _clearly_positive_definite(H):
+        return _not_positive_definite(H)
+    scale = np.sqrt(np.diag(H))
+    outer = np.outer(scale, scale)
+    return linalg.cho_solve(linalg.cho_factor((H + H.T) / 2 / outer), np.eye(len(H))) / outer
+
+
+def is_positive_definite(information) -> bool:
+    """Whether an information matrix is finite and clearly positive definite.
+
+    The test of :func:`inverse_information`: the smallest eigenvalue of the unit-diagonal
+    form ``S^-1 H S^-1`` (``S = diag(sqrt(H_jj))``) is above ``1e-10`` times the largest.
+
+    Examples
+    --------
+    >>> is_positive_definite([[1.0, 0.0], [0.0, 1e-12]]), is_positive_definite([[1.0, 1.0], [1.0, 1.0]])
+    (True, False)
+    """
+    return _clearly_positive_definite(_square(information, "information"))
+
+
+def _clearly_positive_definite(H: np.ndarray) -> bool:
     if not np.all(np.isfinite(H)):
-        return _not_positive_definite(H)
-    H = (H + H.T) / 2
-    eigenvalues = np.linalg.eigvalsh(H)
-    if eigenvalues[0] <= 1e-10 * abs(eigenvalues[-1]):
-        return _not_positive_definite(H)
-    return linalg.cho_solve(linalg.cho_factor(H), np.eye(len(H)))
+        return False
+    diagonal = np.diag(H)
+    if not np.all(diagonal > 0):  # a zero or negative curvature along a coordinate
+        return False
+    scale = np.sqrt(diagonal)
+    eigenvalues = np.linalg.eigvalsh((H + H.T) / 2 / np.outer(scale, scale))
+    return bool(eigenvalues[0] > 1e-10 * abs(eigenvalues[-1]))
 
 
 def _not_positive_definite(H: np.ndarray) -> np.ndarray:

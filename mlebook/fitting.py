@@ -303,13 +303,6 @@ def _curvature(lik: _Likelihood, r: _Restriction, q: np.ndarray, opt: _Optimum, 
     return H, _numerical_gradient(f, q, steps)
 
 
-def _positive_definite(H: np.ndarray) -> bool:
-    if not np.all(np.isfinite(H)):
-        return False
-    eigenvalues = np.linalg.eigvalsh((H + H.T) / 2)
-    return bool(eigenvalues[0] > 1e-10 * abs(eigenvalues[-1]))
-
-
 def _covariance(kind: str, lik: _Likelihood, r: _Restriction, q: np.ndarray, H: np.ndarray) -> np.ndarray:
     """The covariance of ``q`` of the chosen kind (``H`` is positive definite here)."""
     theta = r.theta(q)
@@ -500,8 +493,10 @@ def fit(model_or_negloglik, x=None, *, start=None, bounds=None, names=None, fixe
       ``(low, high)`` pairs (``None`` for an open end) describing the parameter space;
       ``nobs``, the number of observations, is needed only for the BIC.
 
-    The optimizer (BFGS) works in unconstrained coordinates (logs, logits), so it never
-    leaves the parameter space.
+    The search runs in unconstrained coordinates (logs, logits, softmax), so it never leaves
+    the parameter space: Newton's method with step halving (:func:`mlebook.optim.newton`)
+    when the model gives its Hessian, BFGS for a plain function (or where Newton's method
+    meets a Hessian that is not positive definite).
 
     Parameters
     ----------
@@ -602,7 +597,7 @@ def _fit_restricted(lik: _Likelihood, r: _Restriction, q0: np.ndarray, cov: str,
     if on_boundary:
         cov_q = np.full((m, m), np.nan)
         converged = opt.success or bool(np.linalg.norm(g) < 1e-6 * max(1.0, abs(loglik)))
-    elif not _positive_definite(H):
+    elif not covariance.is_positive_definite(H):
         cov_q = covariance.inverse_information(H)  # NaN, with a warning that says why
         converged = opt.success or bool(np.linalg.norm(g) < 1e-6 * max(1.0, abs(loglik)))
     else:

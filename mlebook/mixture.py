@@ -24,18 +24,17 @@ Examples
 >>> import numpy as np
 >>> rng = np.random.default_rng(0)
 >>> X = np.r_[rng.normal(-3, 1, size=(200, 1)), rng.normal(3, 1, size=(200, 1))]
->>> gm = GaussianMixture(2, random_state=0).fit(X)
+>>> gm = GaussianMixture(n_components=2, rng=0).fit(X)
 >>> np.sort(gm.means_[:, 0]).round(1)
 array([-3. ,  2.9])
 """
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
-from scipy import linalg
+from numpy.typing import ArrayLike
 from scipy.special import logsumexp
+from sklearn.base import BaseEstimator, DensityMixin
 
 from . import validation as v
 
@@ -78,7 +77,7 @@ def _check_params(weights, means, covariances, n_features: int | None = None):
     if covariances.shape != (k, d, d):
         raise ValueError(f"covariances must have shape (n_components, n_features, n_features) = "
                          f"{(k, d, d)}, got {covariances.shape}")
-    v._require_finite(covariances, "covariances")
+    v.check_finite(covariances, "covariances")
     if not np.allclose(covariances, np.swapaxes(covariances, 1, 2), rtol=1e-10, atol=1e-12):
         raise ValueError("covariances must be symmetric matrices")
     return weights / weights.sum(), means, covariances, _cholesky(covariances, floor=0.0,
@@ -134,7 +133,7 @@ def _log_gaussian(X: np.ndarray, means: np.ndarray, chol: np.ndarray) -> np.ndar
     all components are done in one matrix product: column block ``j`` of ``X A`` is
     ``X L_j^{-T}``, so the data are read once.
     """
-    n, d = X.shape
+    d = X.shape[1]
     k = means.shape[0]
     inv = np.linalg.solve(chol, np.broadcast_to(np.eye(d), chol.shape))   # L_j^{-1}, (k, d, d)
     y = X @ inv.transpose(2, 0, 1).reshape(d, k * d)                     # (n, k d)
@@ -175,7 +174,7 @@ def _posterior(X, weights, means, chol):
 
 def _m_step(X: np.ndarray, resp: np.ndarray, reg_covar: float):
     """Weighted MLEs: ``N_j = sum_i r_ij``, ``w_j = N_j / n``, weighted means and covariances."""
-    n, d = X.shape
+    d = X.shape[1]
     totals = resp.sum(axis=0) + EMPTY_GUARD
     weights = totals / totals.sum()
     means = (resp.T @ X) / totals[:, None]
@@ -298,8 +297,11 @@ def lower_bound(X, resp, weights, means, covariances) -> float:
 
 
 # --------------------------------------------------------------------------- the estimator
-class GaussianMixture:
+class GaussianMixture(DensityMixin, BaseEstimator):
     """A mixture of Gaussians with full covariances, fitted by the EM algorithm.
+
+    A scikit-learn estimator (``get_params``/``set_params``, so ``clone``, ``Pipeline`` and
+    ``GridSearchCV`` work); every argument is keyword-only.
 
     Parameters
     ----------
@@ -337,9 +339,10 @@ class GaussianMixture:
         covariance of the whole data set (plus ``reg_covar``); the weights are equal.
         ``"random"``: each sample's responsibilities are drawn uniformly on the simplex
         (a flat Dirichlet), followed by one M-step.
-    random_state : int or numpy.random.Generator
-        Seeds the starts; the default 0 makes every fit repeatable. Restarts draw one after
-        another from the same generator.
+    rng : int or numpy.random.Generator
+        The randomness of the starts: an int seed (the default 0) makes every fit repeatable;
+        a ``numpy.random.Generator`` is drawn from, and so advanced, by every fit. Restarts
+        draw one after another from the same generator.
     weights_init, means_init, covariances_init : array_like, optional
         Starting values replacing the corresponding drawn ones (shapes ``(k,)``,
         ``(k, d)``, ``(k, d, d)``), e.g. to start two implementations at the same point.
@@ -350,8 +353,13 @@ class GaussianMixture:
     weights_ : ndarray of shape (k,)
     means_ : ndarray of shape (k, d)
     covariances_ : ndarray of shape (k, d, d)
+    params_ : tuple
+        ``(weights_, means_, covariances_)``, in the order :func:`loglik` and :func:`e_step`
+        take them. (EM gives no information matrix, so there are no ``cov_`` and ``se_``.)
     loglik_ : float
         The total log-likelihood of the training data at the fitted parameters.
+    nobs_, n_features_in_ : int
+        The numbers of samples and features of the training data.
     loglik_trace_ : ndarray, one entry per iteration
         The total log-likelihood after every iteration (after each M-step) of the kept start;
         EM never lets it decrease.
@@ -361,22 +369,26 @@ class GaussianMixture:
         The final total log-likelihood of every start, in the order they were run.
     converged_ : bool
     n_iter_ : int
+        The EM iterations of the kept start.
 
     Examples
     --------
     >>> rng = np.random.default_rng(1)
     >>> X = np.r_[rng.normal(0, 1, size=(150, 2)), rng.normal(4, 1, size=(150, 2))]
-    >>> gm = GaussianMixture(2, random_state=0).fit(X)
+    >>> gm = GaussianMixture(n_components=2, rng=0).fit(X)
     >>> bool(np.all(np.diff(gm.loglik_trace_) >= -1e-9)), gm.converged_
     (True, True)
+    >>> gm.loglik_ == loglik(X, *gm.params_)
+    True
     >>> round(gm.score(X), 4) == round(gm.loglik_ / len(X), 4)
     True
     """
 
-    def __init__(self, n_components: int = 1, *, tol: float = 1e-10, convergence: str = "gain",
+    def __init__(self, *, n_components: int = 1, tol: float = 1e-10, convergence: str = "gain",
                  max_iter: int = 10_000, reg_covar: float = 1e-6, n_init: int = 1,
-                 init_params: str = "k-means++", random_state: int | np.random.Generator = 0,
-                 weights_init=None, means_init=None, covariances_init=None):
+                 init_params: str = "k-means++", rng: int | np.random.Generator = 0,
+                 weights_init: ArrayLike | None = None, means_init: ArrayLike | None = None,
+                 covariances_init: ArrayLike | None = None):
         self.n_components = n_components
         self.tol = tol
         self.convergence = convergence
@@ -384,17 +396,26 @@ class GaussianMixture:
         self.reg_covar = reg_covar
         self.n_init = n_init
         self.init_params = init_params
-        self.random_state = random_state
+        self.rng = rng
         self.weights_init = weights_init
         self.means_init = means_init
         self.covariances_init = covariances_init
 
-    def __repr__(self) -> str:
-        return f"GaussianMixture(n_components={self.n_components!r})"
-
     # ------------------------------------------------------------------ fitting
-    def fit(self, X) -> "GaussianMixture":
-        """Fit by EM from ``n_init`` starts, keeping the best; returns ``self``.
+    def fit(self, X: ArrayLike, y: None = None) -> GaussianMixture:
+        """Fit by EM from ``n_init`` starts, keeping the best.
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+            The data (a 1-D array is one feature).
+        y : None
+            Ignored: there for scikit-learn's ``Pipeline``.
+
+        Returns
+        -------
+        GaussianMixture
+            ``self``, fitted.
 
         Raises
         ------
@@ -418,23 +439,21 @@ class GaussianMixture:
         n_init = v.check_positive_int(self.n_init, "n_init")
         if self.init_params not in INIT_METHODS:
             raise ValueError(f"init_params must be one of {INIT_METHODS}, got {self.init_params!r}")
-        given = [p is not None for p in (self.weights_init, self.means_init, self.covariances_init)]
-        if any(given) and n_init > 1:
-            raise ValueError("n_init > 1 draws new starting values, which would replace the given "
-                             "weights_init/means_init/covariances_init; use n_init=1 with them")
-        rng = v.check_rng(self.random_state, "random_state")
+        given = self._check_init(k, d, n_init)
+        rng = v.check_rng(self.rng, "rng")
         # Below this, a variance is rounding noise at the scale of the data.
         floor = 10 * np.finfo(float).eps * max(float(np.max(np.var(X, axis=0))), np.finfo(float).tiny)
 
         best = None
         finals = []
         for _ in range(n_init):
-            start = self._start(X, rng, reg, floor)
+            start = self._start(X, k, rng, reg, floor, given)
             run = self._em(X, *start, reg=reg, tol=tol, max_iter=max_iter, floor=floor)
             finals.append(run["loglik"])
             if best is None or run["loglik"] > best["loglik"]:
                 best = run
         (self.weights_, self.means_, self.covariances_) = best["params"]
+        self.params_ = best["params"]
         self._chol = best["chol"]
         self.loglik_ = best["loglik"]
         self.loglik_trace_ = np.array(best["trace"])
@@ -442,16 +461,39 @@ class GaussianMixture:
         self.restart_logliks_ = np.array(finals)
         self.converged_ = best["converged"]
         self.n_iter_ = len(best["trace"])
-        self.n_features_in_ = d
+        self.nobs_, self.n_features_in_ = n, d
         if not self.converged_:
-            warnings.warn(f"GaussianMixture did not converge in max_iter={max_iter} iterations "
-                          f"(tol={tol:g}); increase max_iter", RuntimeWarning, stacklevel=2)
+            v.warn(f"GaussianMixture did not converge in max_iter={max_iter} iterations (tol={tol:g}); "
+                   "increase max_iter")
         return self
 
-    def _start(self, X, rng, reg, floor):
+    def _check_init(self, k: int, d: int, n_init: int) -> dict:
+        """The given starting values, checked once: a dict with the ones that are not None."""
+        given = {name: value for name, value in (("weights", self.weights_init), ("means", self.means_init),
+                                                 ("covariances", self.covariances_init)) if value is not None}
+        if not given:
+            return given
+        if n_init > 1:
+            raise ValueError("n_init > 1 draws new starting values, which would replace the given "
+                             "weights_init/means_init/covariances_init; use n_init=1 with them")
+        # Stand-ins for the values not given, only to check the given ones against each other.
+        means = v.as_matrix(given["means"], "means_init") if "means" in given else np.zeros((k, d))
+        if means.shape[0] != k:
+            raise ValueError(f"means_init must have n_components={k} rows")
+        try:
+            weights, means, covariances, _ = _check_params(given.get("weights", np.full(k, 1.0 / k)), means,
+                                                           given.get("covariances", np.broadcast_to(np.eye(d),
+                                                                                                    (k, d, d))), d)
+        except SingularityError:
+            raise
+        except ValueError as exc:
+            raise ValueError(f"bad starting values: {exc}") from None
+        checked = {"weights": weights, "means": means, "covariances": covariances}
+        return {name: checked[name] for name in given}
+
+    def _start(self, X, k, rng, reg, floor, given):
         """Starting weights, means and Cholesky-factored covariances for one run of EM."""
         n, d = X.shape
-        k = self.n_components
         if self.init_params == "random":
             resp = rng.dirichlet(np.ones(k), size=n)
             weights, means, covariances = _m_step(X, resp, reg)
@@ -460,21 +502,9 @@ class GaussianMixture:
             means = X[_kmeans_plusplus(X, k, rng)]
             data_cov = np.atleast_2d(np.cov(X, rowvar=False, bias=True)) + reg * np.eye(d)
             covariances = np.repeat(data_cov[None], k, axis=0)
-        if self.weights_init is not None:
-            weights = self.weights_init
-        if self.means_init is not None:
-            means = self.means_init
-        if self.covariances_init is not None:
-            covariances = self.covariances_init
-        if any(p is not None for p in (self.weights_init, self.means_init, self.covariances_init)):
-            if v.as_matrix(means, "means_init").shape[0] != k:
-                raise ValueError(f"means_init must have n_components={k} rows")
-            try:
-                weights, means, covariances, _ = _check_params(weights, means, covariances, d)
-            except SingularityError:
-                raise
-            except ValueError as exc:
-                raise ValueError(f"bad starting values: {exc}") from None
+        weights = given.get("weights", weights)
+        means = given.get("means", means)
+        covariances = given.get("covariances", covariances)
         chol = _cholesky(covariances, floor, "the starting covariances (the data may have no "
                          "spread in some direction)")
         return weights, means, covariances, chol
@@ -511,26 +541,33 @@ class GaussianMixture:
                              f"{self.n_features_in_}")
         return X
 
-    def score_samples(self, X) -> np.ndarray:
-        """The log-density ``log p(x_i)`` of each sample under the fitted mixture."""
+    def score_samples(self, X: ArrayLike) -> np.ndarray:
+        """The log-density ``log p(x_i)`` of each sample (row of ``X``) under the fitted mixture."""
         X = self._check_X(X)
         return _weighted_log_densities(X, self.weights_, self.means_, self._chol)[1]
 
-    def score(self, X) -> float:
-        """The mean log-likelihood per sample (scikit-learn's ``score``)."""
+    def score(self, X: ArrayLike, y: None = None) -> float:
+        """The mean log-likelihood per sample of ``X`` (scikit-learn's ``score``; ``y`` is ignored)."""
         return float(np.mean(self.score_samples(X)))
 
-    def predict_proba(self, X) -> np.ndarray:
-        """Responsibilities: the posterior probability of each component for each sample."""
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
+        """Responsibilities: the posterior probability of each component (column) for each sample (row)."""
         X = self._check_X(X)
         return _posterior(X, self.weights_, self.means_, self._chol)[0]
 
-    def predict(self, X) -> np.ndarray:
+    def predict(self, X: ArrayLike) -> np.ndarray:
         """The most probable component of each sample."""
         return np.argmax(self.predict_proba(X), axis=1)
 
-    def sample(self, n_samples: int, rng) -> tuple[np.ndarray, np.ndarray]:
-        """Draw ``n_samples`` points from the fitted mixture with the generator ``rng``.
+    def sample(self, n_samples: int, rng: int | np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """Draw ``n_samples`` points from the fitted mixture.
+
+        Parameters
+        ----------
+        n_samples : int
+            How many points, at least 1.
+        rng : int or numpy.random.Generator
+            The randomness: a generator, or an int seed for a new one.
 
         Returns
         -------
@@ -542,7 +579,7 @@ class GaussianMixture:
             raise ValueError("this GaussianMixture is not fitted yet: call fit(X) first")
         n_samples = v.check_positive_int(n_samples, "n_samples")
         rng = v.check_rng(rng)
-        labels = rng.choice(self.n_components, size=n_samples, p=self.weights_)
+        labels = rng.choice(self.weights_.size, size=n_samples, p=self.weights_)
         z = rng.standard_normal((n_samples, self.n_features_in_))
         X = self.means_[labels] + np.einsum("nij,nj->ni", self._chol[labels], z)
         return X, labels

@@ -11,9 +11,17 @@
   regression), fitted by Newton's method on the cross-entropy, class 0 as the reference.
   With ``prior="gaussian"`` it is L2-penalized.
 
-All follow scikit-learn's conventions (``fit`` returns ``self``; fitted attributes end in
-``_``) and carry what statsmodels users expect: ``params_`` with the intercept first,
-standard errors ``se_`` from the observed information, ``loglik_`` and ``conf_int()``.
+Newton's method is :func:`mlebook.optim.newton`, the book's one Newton engine, given the
+negative log-posterior, its gradient and its Hessian. ``prior_scale`` is always the scale
+of the prior distribution in scipy.stats' sense: the standard deviation of a Gaussian prior,
+the ``b`` of a Laplace prior.
+
+The estimators are scikit-learn estimators (``get_params``/``set_params``, so ``clone``,
+``Pipeline`` and ``GridSearchCV`` work; ``fit`` returns ``self``; fitted attributes end in
+``_``) and carry what statsmodels users expect, in the words of
+:class:`~mlebook.fitting.FitResult`: ``params_`` with the intercept first, ``loglik_``,
+``cov_`` and standard errors ``se_`` from the observed information, ``nobs_``,
+``converged_``, ``n_iter_``, and Wald intervals from ``conf_int()``.
 
 Examples
 --------
@@ -25,24 +33,32 @@ array([1.95])
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
-from scipy import linalg, optimize, special, stats
+from numpy.typing import ArrayLike
+from scipy import linalg, optimize, special
 from scipy.special import expit, log_expit
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
+from . import optim
 from . import validation as v
+from .covariance import inverse_information
+from .intervals import wald_interval
 
 __all__ = ["LinearRegression", "LogisticRegression", "SoftmaxRegression", "SeparationError"]
 
 PRIORS = (None, "gaussian", "laplace")
+
+#: A fitted linear predictor this large (probabilities within e^-30 of 0 or 1) makes a fit
+#: suspicious of separation, and the linear program is run to decide.
+SUSPICIOUS_ETA = 30.0
 
 
 class SeparationError(ValueError):
     """The classes are separated by a hyperplane, so the logistic MLE does not exist."""
 
 
-def _design(X, fit_intercept: bool) -> np.ndarray:
+# --------------------------------------------------------------------------- shared helpers
+def _design(X: np.ndarray, fit_intercept: bool) -> np.ndarray:
     """The design matrix: a column of ones (when fitting an intercept) before the features."""
     return np.column_stack([np.ones(X.shape[0]), X]) if fit_intercept else X
 
@@ -78,13 +94,25 @@ def _check_identified(D: np.ndarray, remedy: str) -> None:
                          f"features or use {remedy}")
 
 
-def _inverse(information: np.ndarray) -> np.ndarray:
-    """Covariance as the inverse of a positive-definite information matrix, via Cholesky."""
-    return linalg.cho_solve(linalg.cho_factor(information), np.eye(information.shape[0]))
+def _separated(A: np.ndarray) -> bool:
+    """Is there a direction ``b != 0`` with ``A b >= 0`` (every row of ``A`` a sample's margin)?
+
+    A linear program (Konis, 2007): maximize ``sum_i (A b)_i`` subject to ``A b >= 0`` and
+    ``-1 <= b <= 1``. The optimum is positive exactly when some direction makes every margin
+    non-negative and some positive: the classes are (quasi-)completely separated, and the
+    log-likelihood increases forever along ``b``, so the MLE does not exist.
+    """
+    res = optimize.linprog(-A.sum(axis=0), A_ub=-A, b_ub=np.zeros(A.shape[0]),
+                           bounds=[(-1, 1)] * A.shape[1], method="highs")
+    return bool(res.status == 0 and -res.fun > 1e-7 * max(1.0, np.abs(A).sum()))
 
 
 class _Regression:
-    """Shared plumbing: input checks, the intercept, intervals."""
+    """Shared plumbing: input checks, the intercept, intervals.
+
+    The concrete estimators list it first among their bases, then scikit-learn's mixin, then
+    ``BaseEstimator`` (scikit-learn's required order: mixins before ``BaseEstimator``).
+    """
 
     def _check_xy(self, X, y, support: str):
         X = v.as_matrix(X, "X")
@@ -100,32 +128,42 @@ class _Regression:
     def _check_X(self, X):
         self._check_fitted()
         X = v.as_matrix(X, "X")
-        if X.shape[1] != self.coef_.size:
-            raise ValueError(f"X has {X.shape[1]} features but the model was fitted with {self.coef_.size}")
+        if X.shape[1] != self.n_features_in_:
+            raise ValueError(f"X has {X.shape[1]} features but the model was fitted with {self.n_features_in_}")
         return X
 
-    def _store(self, params: np.ndarray):
+    def _store(self, params: np.ndarray, n_features: int):
         self.params_ = params
         if self.fit_intercept:
             self.intercept_, self.coef_ = float(params[0]), params[1:]
         else:
             self.intercept_, self.coef_ = 0.0, params
+        self.n_features_in_ = n_features
 
     def conf_int(self, level: float = 0.95) -> np.ndarray:
-        """Wald intervals ``params_ +- z * se_``, one row per parameter, intercept first."""
+        """Wald intervals ``params_ +- z * se_`` (:func:`~mlebook.intervals.wald_interval`).
+
+        Parameters
+        ----------
+        level : float
+            The nominal coverage, strictly between 0 and 1.
+
+        Returns
+        -------
+        numpy.ndarray of shape ``params_.shape + (2,)``
+            The lower end, then the upper; one row per parameter, intercept first.
+        """
         self._check_fitted()
-        level = v.check_level(level)
-        z = stats.norm.ppf(0.5 + level / 2)
-        return np.column_stack([self.params_ - z * self.se_, self.params_ + z * self.se_])
+        return wald_interval(self.params_, self.se_, level)
 
 
 class _NewtonRegression(_Regression):
-    """Shared settings of the regressions fitted iteratively (logistic, softmax)."""
+    """Shared settings of the regressions fitted by Newton's method (logistic, softmax)."""
 
     #: The priors this model accepts.
     priors: tuple = (None, "gaussian")
 
-    def __init__(self, prior: str | None = None, prior_scale: float | None = None, fit_intercept: bool = True,
+    def __init__(self, *, prior: str | None = None, prior_scale: float | None = None, fit_intercept: bool = True,
                  tol: float = 1e-10, max_iter: int = 100):
         self.prior = prior
         self.prior_scale = prior_scale
@@ -141,42 +179,46 @@ class _NewtonRegression(_Regression):
         v.check_positive_int(self.max_iter, "max_iter")
         return scale
 
-    @staticmethod
-    def _halve_step(objective, current, step, obj):
-        """Halve a Newton step until the objective (to minimize) does not increase.
+    def _newton(self, fun, grad, hess, start) -> optim.Trace | None:
+        """Minimize the negative log-posterior ``fun`` with :func:`mlebook.optim.newton`.
 
-        Returns the new point and its objective, or None when no step down to ``1e-10`` of
-        the full one decreases it: in floating point, ``current`` is then the optimum.
+        Returns None when the Hessian stops being positive definite: the weights of the
+        observations (``p (1 - p)`` for two classes) have underflowed to zero, as they do
+        when the classes are separated and the coefficients run off.
         """
-        t = 1.0
-        while t >= 1e-10:
-            candidate = current + t * step
-            new_obj = objective(candidate)
-            if new_obj <= obj:
-                return candidate, new_obj
-            t /= 2
-        return None
+        try:
+            return optim.newton(grad, hess, start, fun=fun, tol=self.tol, max_iter=self.max_iter)
+        except optim.NotPositiveDefiniteError:
+            return None
 
-    def _warn_if_not_converged(self, converged: bool) -> None:
-        if not converged:
-            warnings.warn(f"{type(self).__name__} did not converge in {self.max_iter} iterations", RuntimeWarning,
-                          stacklevel=3)
+    def _singular(self) -> ValueError:
+        return ValueError(f"{type(self).__name__}: the Hessian of the negative log-posterior stopped being "
+                          "positive definite during Newton's method (fitted probabilities of 0 or 1 to working "
+                          "precision); standardize the features, or use prior='gaussian'")
+
+    def _warn_if_not_converged(self, trace: optim.Trace) -> None:
+        if not trace.converged:
+            v.warn(f"{type(self).__name__} did not converge in max_iter={self.max_iter} iterations "
+                   f"({trace.message})")
 
 
-class LinearRegression(_Regression):
+# --------------------------------------------------------------------------- linear
+class LinearRegression(_Regression, RegressorMixin, BaseEstimator):
     """Linear regression ``y = b0 + X b + e`` with Gaussian noise ``e ~ N(0, sigma2)``.
 
     Parameters
     ----------
-    fit_intercept : bool
-        Whether to include an (unpenalized) intercept ``b0``.
     prior : None or "gaussian"
         ``None``: maximum likelihood. ``"gaussian"``: MAP under the conjugate prior
-        ``b_j | sigma2 ~ N(0, prior_scale * sigma2)`` on every coefficient (not the intercept)
-        and a flat prior on ``b0`` and ``sigma2``. The MAP coefficients are ridge regression's,
-        minimizing ``RSS + ||b||^2 / prior_scale``.
+        ``b_j | sigma2 ~ N(0, (prior_scale * sigma)^2)`` on every coefficient (not the
+        intercept) and a flat prior on ``b0`` and ``sigma2``. The MAP coefficients are ridge
+        regression's, minimizing ``RSS + ||b||^2 / prior_scale^2`` (scikit-learn's ``Ridge``
+        with ``alpha = 1 / prior_scale**2``).
     prior_scale : float
-        The prior variance of each coefficient, in units of the noise variance.
+        The prior standard deviation of each coefficient, in units of the noise standard
+        deviation ``sigma``.
+    fit_intercept : bool
+        Whether to include an (unpenalized) intercept ``b0``.
 
     Attributes
     ----------
@@ -185,7 +227,7 @@ class LinearRegression(_Regression):
     coef_, intercept_ : ndarray, float
     sigma2_ : float
         Noise variance: the MLE ``RSS / n``, or with the prior its MAP
-        ``(RSS + ||b||^2 / prior_scale) / (n + p)``.
+        ``(RSS + ||b||^2 / prior_scale^2) / (n + p)``.
     loglik_ : float
         Gaussian log-likelihood at ``(params_, sigma2_)``.
     cov_, se_ : ndarray
@@ -194,6 +236,9 @@ class LinearRegression(_Regression):
         the variance (dividing by ``n``); statsmodels' OLS divides by ``n - p`` instead.
     rss_ : float
         Residual sum of squares.
+    nobs_, n_features_in_ : int
+    converged_, n_iter_ : bool, int
+        Always True and 0: the estimate is in closed form.
 
     Raises
     ------
@@ -210,15 +255,28 @@ class LinearRegression(_Regression):
     >>> model = LinearRegression().fit(X, y)
     >>> model.params_.round(2)
     array([ 1.03,  2.18, -1.  ])
+    >>> model.conf_int().shape
+    (3, 2)
     """
 
-    def __init__(self, fit_intercept: bool = True, prior: str | None = None, prior_scale: float | None = None):
-        self.fit_intercept = fit_intercept
+    def __init__(self, *, prior: str | None = None, prior_scale: float | None = None, fit_intercept: bool = True):
         self.prior = prior
         self.prior_scale = prior_scale
+        self.fit_intercept = fit_intercept
 
-    def fit(self, X, y) -> "LinearRegression":
-        """Fit by least squares (maximum likelihood) or ridge (MAP); returns ``self``."""
+    def fit(self, X: ArrayLike, y: ArrayLike) -> LinearRegression:
+        """Fit by least squares (maximum likelihood) or ridge (MAP).
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+        y : array_like of shape (n_samples,)
+
+        Returns
+        -------
+        LinearRegression
+            ``self``, fitted.
+        """
         scale = _check_prior(self.prior, self.prior_scale, (None, "gaussian"))
         v.check_bool(self.fit_intercept, "fit_intercept")
         X, y = self._check_xy(X, y, "real")
@@ -226,11 +284,10 @@ class LinearRegression(_Regression):
         n, k = D.shape
         penalty = np.zeros(k)
         if scale is not None:
-            penalty[int(self.fit_intercept):] = 1.0 / scale
+            penalty[int(self.fit_intercept):] = 1.0 / scale**2
         else:
             _check_identified(D, "prior='gaussian'")
-        gram = D.T @ D + np.diag(penalty)
-        factor = linalg.cho_factor(gram)
+        factor = linalg.cho_factor(D.T @ D + np.diag(penalty))
         params = linalg.cho_solve(factor, D.T @ y)
         resid = y - D @ params
         self.rss_ = float(resid @ resid)
@@ -238,53 +295,96 @@ class LinearRegression(_Regression):
         if scale is None:
             self.sigma2_ = self.rss_ / n
         else:
-            self.sigma2_ = (self.rss_ + b @ b / scale) / (n + b.size)
+            self.sigma2_ = (self.rss_ + b @ b / scale**2) / (n + b.size)
         # An exact fit (residuals at rounding-error level) leaves no noise to estimate.
         if self.sigma2_ == 0 or (scale is None and self.rss_ <= 1e-20 * float(y @ y)):
             raise ValueError("the model fits y exactly (the residual sum of squares is 0 up to rounding), so the "
                              "estimate of the noise variance is 0 and the log-likelihood is unbounded: the "
                              "maximum-likelihood estimate does not exist. Use more observations than coefficients, "
                              "or a prior")
-        self._store(params)
+        self._store(params, X.shape[1])
         self.cov_ = self.sigma2_ * linalg.cho_solve(factor, np.eye(k))
         self.se_ = np.sqrt(np.diag(self.cov_))
         self.loglik_ = float(-0.5 * n * np.log(2 * np.pi * self.sigma2_) - self.rss_ / (2 * self.sigma2_))
-        self.n_obs_ = n
+        self.nobs_, self.converged_, self.n_iter_ = n, True, 0
         return self
 
-    def predict(self, X) -> np.ndarray:
-        """The fitted mean ``b0 + X b``."""
+    def predict(self, X: ArrayLike) -> np.ndarray:
+        """The fitted mean ``b0 + X b``, one value per row of ``X``."""
         X = self._check_X(X)
         return self.intercept_ + X @ self.coef_
 
 
-class LogisticRegression(_NewtonRegression):
+# --------------------------------------------------------------------------- logistic
+def _remember_last(f):
+    """``f``, recomputed only when its argument changes: Newton's method evaluates an
+    objective, its gradient and its Hessian at the same points, which share their costly part."""
+    last_x, last_value = None, None
+
+    def remembered(x):
+        nonlocal last_x, last_value
+        if last_x is None or not np.array_equal(x, last_x):
+            last_x, last_value = x.copy(), f(x)
+        return last_value
+
+    return remembered
+
+
+def _logistic_problem(D: np.ndarray, y: np.ndarray, precision: np.ndarray):
+    """The negative log-posterior of a logistic regression, its gradient and its Hessian.
+
+    An observation's likelihood is ``sigmoid(eta)`` when ``y = 1`` and ``sigmoid(-eta)`` when
+    ``y = 0``: in one formula ``sigmoid((2y - 1) eta)``, one ``log_expit`` each. A Gaussian
+    prior with precisions ``P`` adds ``b'Pb / 2``. The Hessian ``X'WX + P``, with weights
+    ``w_i = p_i (1 - p_i)``, is the observed information plus the prior's curvature.
+    """
+    sign = 2 * y - 1
+    eta = _remember_last(lambda b: D @ b)
+    prob = _remember_last(lambda b: expit(eta(b)))
+
+    def fun(b):
+        return -np.sum(log_expit(sign * eta(b))) + 0.5 * precision @ b**2
+
+    def grad(b):
+        return D.T @ (prob(b) - y) + precision * b
+
+    def hess(b):
+        p = prob(b)
+        return (D * (p * (1 - p))[:, None]).T @ D + np.diag(precision)
+
+    return fun, grad, hess
+
+
+class LogisticRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
     """Logistic regression: ``P(y = 1 | x) = sigmoid(b0 + x'b)``, by maximum likelihood or MAP.
 
     Parameters
     ----------
     prior : None, "gaussian" or "laplace"
         ``None``: maximum likelihood, by Newton's method (IRLS). ``"gaussian"``: MAP with
-        independent ``N(0, prior_scale)`` priors on the coefficients (L2 penalty
-        ``||b||^2 / (2 prior_scale)``; the same fit as scikit-learn's L2 model with
-        ``C = prior_scale``). ``"laplace"``: MAP with independent Laplace priors of scale
-        ``prior_scale`` (L1 penalty ``||b||_1 / prior_scale``; scikit-learn's L1 model with
-        ``C = prior_scale``), solved by coordinate descent, which gives exact zeros.
+        independent ``N(0, prior_scale^2)`` priors on the coefficients: the L2 penalty
+        ``||b||^2 / (2 prior_scale^2)``, the same fit as scikit-learn's L2 model with
+        ``C = prior_scale**2``. ``"laplace"``: MAP with independent Laplace priors of scale
+        ``prior_scale``: the L1 penalty ``||b||_1 / prior_scale``, scikit-learn's L1 model
+        with ``C = prior_scale``, solved by coordinate descent, which gives exact zeros.
         The intercept is never penalized.
     prior_scale : float
-        The prior variance (Gaussian) or scale (Laplace) of each coefficient.
+        The scale of the prior on each coefficient: its standard deviation for a Gaussian
+        prior, its ``b`` (mean absolute value) for a Laplace prior.
     fit_intercept : bool
         Whether to include an intercept.
     tol : float
-        Convergence tolerance on the objective. Newton's method stops when one more step
-        would improve it by less than ``tol`` (half the Newton decrement), and takes that
-        last step; coordinate descent (Laplace) when it changes by less than ``tol``,
-        relative.
+        Convergence tolerance on the objective (the negative log-posterior, summed over the
+        observations). Newton's method stops when one more step would lower it by less than
+        ``tol`` (half the Newton decrement), and takes that last step; coordinate descent
+        (Laplace) when it changes by less than ``tol``, relative.
     max_iter : int
         Most Newton (outer) iterations.
 
     Attributes
     ----------
+    classes_ : ndarray
+        The labels, ``[0, 1]``.
     params_ : ndarray
         Intercept first, then the coefficients (statsmodels' order).
     coef_, intercept_ : ndarray, float
@@ -294,6 +394,7 @@ class LogisticRegression(_NewtonRegression):
         penalty has no curvature at zero.
     loglik_ : float
         The log-likelihood (without the prior) at the estimate.
+    nobs_, n_features_in_ : int
     n_iter_ : int
     converged_ : bool
 
@@ -311,113 +412,84 @@ class LogisticRegression(_NewtonRegression):
     >>> y = rng.random(200) < 1 / (1 + np.exp(-(0.5 + 2 * X[:, 0])))
     >>> LogisticRegression().fit(X, y).params_.round(2)
     array([0.57, 1.74])
+    >>> LogisticRegression(prior="gaussian", prior_scale=0.5).fit(X, y).params_.round(2)
+    array([0.51, 1.39])
     """
 
     priors = PRIORS
 
-    # ------------------------------------------------------------------ public
-    def fit(self, X, y) -> "LogisticRegression":
-        """Fit by Newton's method (MLE, Gaussian prior) or coordinate descent (Laplace); returns ``self``."""
+    def fit(self, X: ArrayLike, y: ArrayLike) -> LogisticRegression:
+        """Fit by Newton's method (MLE, Gaussian prior) or coordinate descent (Laplace prior).
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+        y : array_like of shape (n_samples,)
+            The outcomes, 0 or 1 (booleans too).
+
+        Returns
+        -------
+        LogisticRegression
+            ``self``, fitted.
+        """
         scale = self._check_settings()
         X, y = self._check_xy(X, y, "binary")
         D = _design(X, self.fit_intercept)
         n, k = D.shape
-        penalized = np.ones(k, dtype=bool)
-        penalized[0] = not self.fit_intercept
+        penalized = np.ones(k)
+        penalized[0] = 0.0 if self.fit_intercept else 1.0
         if scale is None:
             _check_identified(D, "a prior")
 
         if self.prior == "laplace":
-            params, n_iter, converged = self._coordinate_descent(D, y, penalized / scale)
+            trace = self._coordinate_descent(D, y, penalized / scale)
+            cov = np.full((k, k), np.nan)
         else:
-            precision = penalized / scale if scale is not None else np.zeros(k)
-            params, n_iter, converged, info = self._newton(D, y, precision)
-            if scale is None:
-                self._check_separation(D, y, params, converged)
+            precision = penalized / scale**2 if scale is not None else np.zeros(k)
+            fun, grad, hess = _logistic_problem(D, y, precision)
+            trace = self._newton(fun, grad, hess, np.zeros(k))
+            if scale is None and (trace is None or not trace.converged
+                                  or np.max(np.abs(D @ trace.x)) >= SUSPICIOUS_ETA):
+                self._check_separation(D, y)
+            if trace is None:
+                raise self._singular()
+            cov = inverse_information(hess(trace.x))
 
-        self._store(params)
-        eta = D @ params
-        self.loglik_ = float(np.sum(log_expit((2 * y - 1) * eta)))
-        self.n_iter_, self.converged_ = n_iter, converged
-        if self.prior == "laplace":
-            self.cov_ = np.full((k, k), np.nan)
-        else:
-            self.cov_ = _inverse(info)
-        self.se_ = np.sqrt(np.diag(self.cov_))
-        self.n_obs_ = n
-        self._warn_if_not_converged(converged)
+        self._store(trace.x, X.shape[1])
+        self.classes_ = np.array([0, 1])
+        self.loglik_ = float(np.sum(log_expit((2 * y - 1) * (D @ trace.x))))
+        self.cov_ = cov
+        self.se_ = np.sqrt(np.diag(cov))
+        self.nobs_, self.n_iter_, self.converged_ = n, trace.n_iter, trace.converged
+        self._warn_if_not_converged(trace)
         return self
 
-    def decision_function(self, X) -> np.ndarray:
-        """The linear predictor ``b0 + X b`` (the log-odds)."""
+    def decision_function(self, X: ArrayLike) -> np.ndarray:
+        """The linear predictor ``b0 + X b`` (the log-odds of class 1), one value per row of ``X``."""
         X = self._check_X(X)
         return self.intercept_ + X @ self.coef_
 
-    def predict_proba(self, X) -> np.ndarray:
-        """Probabilities of class 0 and class 1, one row per sample (scikit-learn's layout)."""
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
+        """Probabilities of class 0 and class 1, one row per row of ``X`` (scikit-learn's layout)."""
         p1 = expit(self.decision_function(X))
         return np.column_stack([1 - p1, p1])
 
-    def predict(self, X) -> np.ndarray:
-        """The more probable class, 0 or 1."""
+    def predict(self, X: ArrayLike) -> np.ndarray:
+        """The more probable class, 0 or 1, of each row of ``X``."""
         return (self.decision_function(X) > 0).astype(int)
 
     # ------------------------------------------------------------------ solvers
-    @staticmethod
-    def _objective(D, y, params, precision):
-        """Negative log-likelihood plus the Gaussian prior's penalty.
-
-        An observation's likelihood is ``sigmoid(eta)`` when ``y = 1`` and ``sigmoid(-eta)``
-        when ``y = 0``: in one formula ``sigmoid((2y - 1) eta)``, one ``log_expit`` each.
-        """
-        eta = D @ params
-        return -np.sum(log_expit((2 * y - 1) * eta)) + 0.5 * np.sum(precision * params**2)
-
-    @staticmethod
-    def _information(D, p, precision):
-        """The Hessian of the objective, ``X'WX + P`` with weights ``w_i = p_i (1 - p_i)``:
-        the observed information plus the prior's curvature."""
-        return (D * (p * (1 - p))[:, None]).T @ D + np.diag(precision)
-
-    def _newton(self, D, y, precision):
-        """Newton's method with step halving: each step solves (X'WX + P) d = X'(y - p) - P b.
-
-        Returns the estimate, the iterations used, whether they converged, and the Hessian
-        ``X'WX + P`` at the estimate, which ``fit`` inverts for the standard errors.
-        """
-        params = np.zeros(D.shape[1])
-        obj = self._objective(D, y, params, precision)
-        for it in range(1, self.max_iter + 1):
-            p = expit(D @ params)
-            grad = D.T @ (y - p) - precision * params          # gradient of the log posterior
-            hess = self._information(D, p, precision)
-            try:
-                step = linalg.cho_solve(linalg.cho_factor(hess), grad)
-            except linalg.LinAlgError:                           # weights underflowed: separation
-                return params, it, False, hess
-            decrement = grad @ step
-            if decrement / 2 < self.tol:
-                # Converged. The step is already computed, so take it: near the optimum each
-                # Newton step squares the error, so only rounding error is left. The Hessian is
-                # then recomputed at the estimate, for the standard errors.
-                params = params + step
-                return params, it, True, self._information(D, expit(D @ params), precision)
-            halved = self._halve_step(lambda b: self._objective(D, y, b, precision), params, step, obj)
-            if halved is None:  # no decrease possible in floating point: we are at the optimum
-                return params, it, bool(decrement / 2 < 1e-6 * max(1.0, abs(obj))), hess
-            params, obj = halved
-        return params, self.max_iter, False, self._information(D, expit(D @ params), precision)
-
-    def _coordinate_descent(self, D, y, l1):
+    def _coordinate_descent(self, D, y, l1) -> optim.Trace:
         """Proximal Newton for NLL + sum(l1 * |b|): a weighted least-squares model of the NLL,
-        minimized by cyclic coordinate descent with soft thresholding, then a line search."""
+        minimized by cyclic coordinate descent with soft thresholding, then step halving."""
         k = D.shape[1]
         params = np.zeros(k)
+        nll = _logistic_problem(D, y, np.zeros(k))[0]
 
         def objective(b):
-            return self._objective(D, y, b, np.zeros(k)) + np.sum(l1 * np.abs(b))
+            return nll(b) + l1 @ np.abs(b)
 
-        obj = objective(params)
+        obj, path = objective(params), [params]
         for it in range(1, self.max_iter + 1):
             eta = D @ params
             p = expit(eta)
@@ -439,40 +511,22 @@ class LogisticRegression(_NewtonRegression):
                         biggest = max(biggest, abs(new[j] - old))
                 if biggest < 1e-12:
                     break
-            direction = new - params
-            t = 1.0
-            while True:                            # backtracking keeps the objective decreasing
-                candidate = params + t * direction
-                new_obj = objective(candidate)
-                if new_obj <= obj or t < 1e-10:
-                    break
-                t /= 2
-            change = obj - new_obj
-            params, obj = candidate, new_obj
-            if 0 <= change < self.tol * max(1.0, abs(obj)):
-                return params, it, True
-        return params, self.max_iter, False
+            halved = optim.halve_step(objective, params, new - params, obj)
+            if halved is None:   # no decrease possible in floating point: at the optimum
+                return optim.Trace(x=params, path=np.array(path), converged=True, n_iter=it - 1,
+                                   message="no fraction of the step lowers the objective")
+            change = obj - halved[1]
+            params, obj = halved
+            path.append(params)
+            if change < self.tol * max(1.0, abs(obj)):
+                return optim.Trace(x=params, path=np.array(path), converged=True, n_iter=it,
+                                   message="the objective changed by less than tol, relative")
+        return optim.Trace(x=params, path=np.array(path), converged=False, n_iter=self.max_iter,
+                           message=f"max_iter = {self.max_iter} steps taken")
 
-    @staticmethod
-    def _separated(D, y) -> bool:
-        """Is there a direction b != 0 with (2y - 1) x'b >= 0 for every sample?
-
-        A linear program (Konis, 2007): maximize sum_i (2y_i - 1) x_i'b subject to those
-        inequalities and -1 <= b <= 1. The optimum is positive exactly when the classes are
-        (quasi-)completely separated, which is when the logistic MLE does not exist.
-        """
-        signed = D * (2 * y - 1)[:, None]
-        res = optimize.linprog(-signed.sum(axis=0), A_ub=-signed, b_ub=np.zeros(len(y)),
-                               bounds=[(-1, 1)] * D.shape[1], method="highs")
-        return bool(res.status == 0 and -res.fun > 1e-7 * max(1.0, np.abs(signed).sum()))
-
-    def _check_separation(self, D, y, params, converged):
-        # Only run the linear program when the fit looks suspicious: not converged, or some
-        # fitted probabilities indistinguishable from 0 or 1.
-        eta = D @ params
-        if converged and np.max(np.abs(eta)) < 30:
-            return
-        if self._separated(D, y):
+    def _check_separation(self, D, y):
+        """Raise SeparationError if a hyperplane separates the classes (a linear program)."""
+        if _separated(D * (2 * y - 1)[:, None]):
             raise SeparationError(
                 "the classes are separated by a hyperplane in X (perfect or quasi-complete separation): "
                 "the log-likelihood keeps increasing as the coefficients grow, so the maximum-likelihood "
@@ -480,7 +534,68 @@ class LogisticRegression(_NewtonRegression):
                 "LogisticRegression(prior='gaussian', prior_scale=...)")
 
 
-class SoftmaxRegression(_NewtonRegression):
+# --------------------------------------------------------------------------- softmax
+def _softmax_hessian(D: np.ndarray, P: np.ndarray, precision: np.ndarray) -> np.ndarray:
+    """Hessian of the penalized NLL in the class-by-class order: block ``(j, l)`` is
+    ``D' diag(p_j (delta_jl - p_l)) D`` for classes ``j, l = 1..k-1``, plus the prior's precisions."""
+    m, c = D.shape[1], P.shape[1] - 1
+    H = np.empty((m * c, m * c))
+    for j in range(c):
+        for l in range(j, c):
+            w = P[:, j + 1] * ((j == l) - P[:, l + 1])
+            block = (D * w[:, None]).T @ D
+            H[j * m:(j + 1) * m, l * m:(l + 1) * m] = block
+            H[l * m:(l + 1) * m, j * m:(j + 1) * m] = block.T
+    H[np.diag_indices_from(H)] += precision.T.ravel()
+    return H
+
+
+def _softmax_problem(D: np.ndarray, onehot: np.ndarray, precision: np.ndarray):
+    """The summed cross-entropy plus the Gaussian prior's penalty, its gradient and Hessian.
+
+    They act on the free parameters flattened class by class, ``theta = W.T.ravel()`` for
+    ``W`` of shape ``(m, k - 1)``: all of class 1's (intercept first), then class 2's, ...
+    """
+    m, c = D.shape[1], onehot.shape[1] - 1
+
+    def unflatten(theta):
+        return theta.reshape(c, m).T
+
+    logits = _remember_last(lambda theta: D @ unflatten(theta))        # eta_1..eta_{k-1}
+    probabilities = _remember_last(
+        lambda theta: special.softmax(np.column_stack([np.zeros(D.shape[0]), logits(theta)]), axis=1))
+
+    def fun(theta):
+        W, eta = unflatten(theta), logits(theta)
+        top = np.maximum(eta.max(axis=1), 0.0)       # log-sum-exp, class 0 contributing exp(0)
+        lse = top + np.log(np.exp(-top) + np.exp(eta - top[:, None]).sum(axis=1))
+        return float(lse.sum() - np.sum(onehot[:, 1:] * eta) + 0.5 * np.sum(precision * W**2))
+
+    def grad(theta):
+        W = unflatten(theta)
+        return (D.T @ (probabilities(theta)[:, 1:] - onehot[:, 1:]) + precision * W).T.ravel()
+
+    def hess(theta):
+        return _softmax_hessian(D, probabilities(theta), precision)
+
+    return fun, grad, hess, unflatten
+
+
+def _softmax_separation_margins(D: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """The margins ``x_i'(b_{y_i} - b_j)`` as rows of a matrix acting on the free coefficients
+    (class 0's fixed at 0), one row per sample ``i`` and competing class ``j != y_i``."""
+    n, m = D.shape
+    rows = []
+    for r in range(1, k):                         # every competing class j = y_i + r (mod k)
+        other = (labels + r) % k
+        A = np.zeros((n, k, m))
+        A[np.arange(n), labels] += D
+        A[np.arange(n), other] -= D
+        rows.append(A[:, 1:, :].reshape(n, (k - 1) * m))
+    return np.vstack(rows)
+
+
+class SoftmaxRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
     """Multinomial logistic (softmax) regression, fitted by minimizing the cross-entropy.
 
     For classes ``0, ..., k-1`` the model is ``P(y = j | x) = softmax(eta)_j`` with one linear
@@ -490,20 +605,22 @@ class SoftmaxRegression(_NewtonRegression):
     class 0's intercept and coefficients fixed at zero (as statsmodels' ``MNLogit`` does).
     Then ``eta_j`` is the log-odds of class ``j`` against class 0. The maximum-likelihood
     estimate minimizes the summed cross-entropy (the negative log-likelihood); it is found by
-    Newton's method with step halving, using the analytic gradient and Hessian.
+    Newton's method with step halving (:func:`mlebook.optim.newton`), using the analytic
+    gradient and Hessian.
 
     With two classes this is exactly :class:`LogisticRegression` (class 1 against class 0).
 
     Parameters
     ----------
     prior : None or "gaussian"
-        ``None``: maximum likelihood. ``"gaussian"``: MAP with independent ``N(0, prior_scale)``
-        priors on the coefficients of classes ``1..k-1`` (the L2 penalty
-        ``||B||^2 / (2 prior_scale)``; intercepts are not penalized). In the reference-class
-        parametrization this shrinks every class towards class 0, so it is not the same fit as
-        scikit-learn's L2 penalty, which acts on a symmetric parametrization.
+        ``None``: maximum likelihood. ``"gaussian"``: MAP with independent
+        ``N(0, prior_scale^2)`` priors on the coefficients of classes ``1..k-1`` (the L2
+        penalty ``||B||^2 / (2 prior_scale^2)``; intercepts are not penalized). In the
+        reference-class parametrization this shrinks every class towards class 0, so it is
+        not the same fit as scikit-learn's L2 penalty, which acts on a symmetric
+        parametrization.
     prior_scale : float
-        The prior variance of each coefficient.
+        The prior standard deviation of each coefficient.
     fit_intercept : bool
         Whether to include an intercept for each class.
     tol : float
@@ -531,6 +648,7 @@ class SoftmaxRegression(_NewtonRegression):
     loglik_ : float
         The log-likelihood (without the prior) at the estimate: ``-n`` times the mean
         cross-entropy.
+    nobs_, n_features_in_ : int
     n_iter_ : int
     converged_ : bool
 
@@ -557,14 +675,22 @@ class SoftmaxRegression(_NewtonRegression):
     array([1., 1.])
     """
 
-    # ------------------------------------------------------------------ public
-    def fit(self, X, y) -> "SoftmaxRegression":
-        """Fit by Newton's method on the cross-entropy (MLE) or its penalized form (MAP); returns ``self``."""
+    def fit(self, X: ArrayLike, y: ArrayLike) -> SoftmaxRegression:
+        """Fit by Newton's method on the cross-entropy (MLE) or its penalized form (MAP).
+
+        Parameters
+        ----------
+        X : array_like of shape (n_samples, n_features)
+        y : array_like of shape (n_samples,)
+            Class labels ``0..k-1``, every one present.
+
+        Returns
+        -------
+        SoftmaxRegression
+            ``self``, fitted.
+        """
         scale = self._check_settings()
-        X = v.as_matrix(X, "X")
-        y = v.as_data(y, "count", name="y")
-        if y.size != X.shape[0]:
-            raise ValueError(f"X has {X.shape[0]} rows but y has {y.size} values")
+        X, y = self._check_xy(X, y, "count")
         labels = y.astype(np.intp)
         k = int(labels.max()) + 1
         if k < 2:
@@ -583,12 +709,17 @@ class SoftmaxRegression(_NewtonRegression):
         precision = np.ones((m, k - 1))
         if self.fit_intercept:
             precision[0] = 0.0
-        precision = precision / scale if scale is not None else np.zeros((m, k - 1))
+        precision = precision / scale**2 if scale is not None else np.zeros((m, k - 1))
 
-        W, n_iter, converged = self._newton(D, onehot, precision)
-        if scale is None:
-            self._check_separation(D, labels, W, converged, k)
+        fun, grad, hess, unflatten = _softmax_problem(D, onehot, precision)
+        trace = self._newton(fun, grad, hess, np.zeros(m * (k - 1)))
+        if scale is None and (trace is None or not trace.converged
+                              or np.max(np.abs(D @ unflatten(trace.x))) >= SUSPICIOUS_ETA):
+            self._check_separation(D, labels, k)
+        if trace is None:
+            raise self._singular()
 
+        W = unflatten(trace.x)
         self.classes_ = np.arange(k)
         self.params_ = W
         full = np.column_stack([np.zeros(m), W])             # (m, k): class 0 is the reference
@@ -598,119 +729,32 @@ class SoftmaxRegression(_NewtonRegression):
             self.intercept_, self.coef_ = np.zeros(k), full.T.copy()
         logp = special.log_softmax(D @ full, axis=1)
         self.loglik_ = float(logp[np.arange(n), labels].sum())
-        info = self._hessian(D, np.exp(logp), precision)
-        self.cov_ = _inverse(info)
+        self.cov_ = inverse_information(hess(trace.x))
         self.se_ = np.sqrt(np.diag(self.cov_)).reshape(k - 1, m).T
-        self.n_iter_, self.converged_, self.n_obs_ = n_iter, converged, n
-        self._warn_if_not_converged(converged)
+        self.n_features_in_ = X.shape[1]
+        self.nobs_, self.n_iter_, self.converged_ = n, trace.n_iter, trace.converged
+        self._warn_if_not_converged(trace)
         return self
 
-    def decision_function(self, X) -> np.ndarray:
-        """The linear predictors ``eta`` (logits), one column per class, column 0 all zeros."""
+    def decision_function(self, X: ArrayLike) -> np.ndarray:
+        """The linear predictors ``eta`` (logits), one row per row of ``X``, one column per class
+        (column 0 all zeros)."""
         X = self._check_X(X)
         return self.intercept_ + X @ self.coef_.T
 
-    def predict_proba(self, X) -> np.ndarray:
-        """Class probabilities ``softmax(eta)``, one row per sample, one column per class."""
+    def predict_proba(self, X: ArrayLike) -> np.ndarray:
+        """Class probabilities ``softmax(eta)``, one row per row of ``X``, one column per class."""
         return special.softmax(self.decision_function(X), axis=1)
 
-    def predict(self, X) -> np.ndarray:
-        """The most probable class of each sample."""
+    def predict(self, X: ArrayLike) -> np.ndarray:
+        """The most probable class of each row of ``X``."""
         return np.argmax(self.decision_function(X), axis=1)
 
-    def conf_int(self, level: float = 0.95) -> np.ndarray:
-        """Wald intervals ``params_ +- z * se_``: shape ``params_.shape + (2,)``, lower then upper."""
-        self._check_fitted()
-        level = v.check_level(level)
-        z = stats.norm.ppf(0.5 + level / 2)
-        return np.stack([self.params_ - z * self.se_, self.params_ + z * self.se_], axis=-1)
-
-    def _check_X(self, X):
-        self._check_fitted()
-        X = v.as_matrix(X, "X")
-        if X.shape[1] != self.coef_.shape[1]:
-            raise ValueError(f"X has {X.shape[1]} features but the model was fitted with {self.coef_.shape[1]}")
-        return X
-
-    # ------------------------------------------------------------------ solver
-    @staticmethod
-    def _objective(D, onehot, W, precision):
-        """Summed cross-entropy (the negative log-likelihood) plus the Gaussian prior's penalty."""
-        eta = D @ W
-        # log-sum-exp over the k classes, class 0 contributing exp(0)
-        top = np.maximum(eta.max(axis=1), 0.0)
-        lse = top + np.log(np.exp(-top) + np.exp(eta - top[:, None]).sum(axis=1))
-        return float(lse.sum() - np.sum(onehot[:, 1:] * eta) + 0.5 * np.sum(precision * W**2))
-
-    @staticmethod
-    def _probabilities(D, W):
-        return special.softmax(np.column_stack([np.zeros(D.shape[0]), D @ W]), axis=1)
-
-    @staticmethod
-    def _hessian(D, P, precision):
-        """Hessian of the penalized NLL in the class-by-class order: block (j, l) is
-        ``D' diag(p_j (delta_jl - p_l)) D`` for classes j, l = 1..k-1."""
-        m, c = D.shape[1], P.shape[1] - 1
-        H = np.empty((m * c, m * c))
-        for j in range(c):
-            for l in range(j, c):
-                w = P[:, j + 1] * ((j == l) - P[:, l + 1])
-                block = (D * w[:, None]).T @ D
-                H[j * m:(j + 1) * m, l * m:(l + 1) * m] = block
-                H[l * m:(l + 1) * m, j * m:(j + 1) * m] = block.T
-        H[np.diag_indices_from(H)] += precision.T.ravel()
-        return H
-
-    def _newton(self, D, onehot, precision):
-        """Newton's method with step halving on the penalized NLL."""
-        m, c = D.shape[1], onehot.shape[1] - 1
-        W = np.zeros((m, c))
-        obj = self._objective(D, onehot, W, precision)
-        for it in range(1, self.max_iter + 1):
-            P = self._probabilities(D, W)
-            grad = D.T @ (onehot[:, 1:] - P[:, 1:]) - precision * W     # gradient of the log posterior
-            g = grad.T.ravel()
-            try:
-                step = linalg.cho_solve(linalg.cho_factor(self._hessian(D, P, precision)), g)
-            except linalg.LinAlgError:                                  # curvature vanished: separation
-                return W, it, False
-            decrement = g @ step
-            step = step.reshape(c, m).T
-            if decrement / 2 < self.tol:
-                return W + step, it, True     # converged: take the computed step, squaring the error
-            halved = self._halve_step(lambda w: self._objective(D, onehot, w, precision), W, step, obj)
-            if halved is None:  # no decrease possible in floating point: we are at the optimum
-                return W, it, bool(decrement / 2 < 1e-6 * max(1.0, abs(obj)))
-            W, obj = halved
-        return W, self.max_iter, False
-
-    @staticmethod
-    def _separated(D, labels, k) -> bool:
-        """Is there a nonzero B (class 0's coefficients fixed at 0) with
-        ``x_i'(b_{y_i} - b_j) >= 0`` for every sample i and every class j?
-
-        Along such a direction no sample's log-probability ever decreases, so the MLE does not
-        exist (complete or quasi-complete separation). As for two classes, a linear program
-        decides it: maximize the sum of those margins within the box ``-1 <= B <= 1``.
-        """
-        n, m = D.shape
-        rows = []
-        for r in range(1, k):                         # every competing class j = y_i + r (mod k)
-            other = (labels + r) % k
-            A = np.zeros((n, k, m))
-            A[np.arange(n), labels] += D
-            A[np.arange(n), other] -= D
-            rows.append(A[:, 1:, :].reshape(n, (k - 1) * m))
-        A = np.vstack(rows)
-        res = optimize.linprog(-A.sum(axis=0), A_ub=-A, b_ub=np.zeros(A.shape[0]),
-                               bounds=[(-1, 1)] * A.shape[1], method="highs")
-        return bool(res.status == 0 and -res.fun > 1e-7 * max(1.0, np.abs(A).sum()))
-
-    def _check_separation(self, D, labels, W, converged, k):
-        eta = D @ W
-        if converged and np.max(np.abs(eta)) < 30:
-            return
-        if self._separated(D, labels, k):
+    def _check_separation(self, D, labels, k):
+        """Raise SeparationError if there is a nonzero ``B`` (class 0's coefficients fixed at 0)
+        with ``x_i'(b_{y_i} - b_j) >= 0`` for every sample ``i`` and every class ``j``: along it
+        no sample's log-probability ever decreases, so the MLE does not exist."""
+        if _separated(_softmax_separation_margins(D, labels, k)):
             raise SeparationError(
                 "the classes are separated by hyperplanes in X (perfect or quasi-complete separation): "
                 "the log-likelihood keeps increasing as the coefficients grow, so the maximum-likelihood "

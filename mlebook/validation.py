@@ -439,6 +439,3 @@ def warn(message: str, category: type[Warning] = RuntimeWarning) -> None:
     while frame is not None and str(Path(frame.f_code.co_filename).resolve()).startswith(_PACKAGE):
         level, frame = level + 1, frame.f_back
     warnings.warn(message, category, stacklevel=level + 1)
-
-
-_require_finite = check_finite  # TEMPORARY alias while mixture.py moves to check_finite

@@ -22,8 +22,12 @@ MODULES = ["models", "fitting", "covariance", "intervals", "symbolic", "asymptot
            "priors", "mixture", "optim", "parametrization", "validation", "plotting"]
 
 #: Extra autodoc options of a module page: the regressions document what they inherit from
-#: their private base class (``coef_``, ``se_``, ``conf_int``), but not Exception's methods.
-OPTIONS = {"regression": "   :inherited-members: BaseException\n"}
+#: their private base class (``coef_``, ``se_``, ``conf_int``), but not what Exception and
+#: scikit-learn's base classes give (``get_params``, ``set_params``: see scikit-learn).
+OPTIONS = {
+    "regression": "   :inherited-members: BaseException, ClassifierMixin, RegressorMixin, BaseEstimator\n"
+    "   :exclude-members: set_score_request, set_fit_request\n"
+}
 
 INTRO = """(api)=
 # API reference

@@ -373,6 +373,8 @@ for label, args, error, message in [
 ]:
     case("covariance.inverse_information", label, functools.partial(covariance.inverse_information, *args), error,
          message)
+    case("covariance.is_positive_definite", label, functools.partial(covariance.is_positive_definite, *args), error,
+         message)
 for label, args, error, message in [
     ("NaN", ([[1.0], [NAN]],), VE, "scores contains NaN"),
     ("3-D", (np.ones((2, 2, 2)),), VE, r"scores must have shape \(n, p\)"),
@@ -735,7 +737,7 @@ _RESP = np.full((40, 2), 0.5)
 
 @functools.cache
 def _fitted_mixture():
-    return GaussianMixture(2, random_state=0).fit(_MX)
+    return GaussianMixture(n_components=2, rng=0).fit(_MX)
 
 
 for label, kwargs, X, error, message in [
@@ -755,8 +757,9 @@ for label, kwargs, X, error, message in [
     ("init_params unknown", {"init_params": "kmeans"}, _MX, VE, "init_params must be one of"),
     ("convergence unknown", {"convergence": "sklearn"}, _MX, VE, "convergence must be one of"),
     ("init_params None", {"init_params": None}, _MX, VE, "init_params must be one of"),
-    ("random_state str", {"random_state": "seed"}, _MX, TE, "random_state must be a numpy.random.Generator"),
-    ("random_state float", {"random_state": 0.5}, _MX, TE, "random_state must be a numpy.random.Generator"),
+    ("rng str", {"rng": "seed"}, _MX, TE, "rng must be a numpy.random.Generator"),
+    ("rng float", {"rng": 0.5}, _MX, TE, "rng must be a numpy.random.Generator"),
+    ("rng RandomState", {"rng": np.random.RandomState(0)}, _MX, TE, "rng must be a numpy.random.Generator"),
     ("init values with n_init 2", {"n_init": 2, "means_init": _MU}, _MX, VE, "n_init > 1 draws new starting values"),
     ("weights_init length", {"weights_init": [1.0]}, _MX, VE, "bad starting values: weights must be a vector of 2"),
     ("weights_init sum", {"weights_init": [0.5, 0.6]}, _MX, VE, "bad starting values: weights must sum to 1"),
@@ -780,7 +783,7 @@ for label, X, error, message in [
     ("X NaN", np.where(_MX > 2, NAN, _MX), VE, "X contains NaN"), ("X inf", np.where(_MX > 2, INF, _MX), VE, "X contains infinite"),
     ("X empty", np.empty((0, 2)), VE, "X is empty"), ("X 3-D", _MX[None], VE, "X must be two-dimensional"),
 ]:
-    case("mixture.GaussianMixture.fit", label, lambda X=X: GaussianMixture(2).fit(X), error, message)
+    case("mixture.GaussianMixture.fit", label, lambda X=X: GaussianMixture(n_components=2).fit(X), error, message)
 for method in ("predict", "predict_proba", "score", "score_samples"):
     for label, X, error, message in [
         ("X wrong features", np.ones((3, 3)), VE, "X has 3 features but the model was fitted with 2"),
@@ -788,14 +791,14 @@ for method in ("predict", "predict_proba", "score", "score_samples"):
         ("X None", None, TE, "X must be an array of real numbers"),
     ]:
         case(f"mixture.GaussianMixture.{method}", label, lambda m=method, X=X: getattr(_fitted_mixture(), m)(X), error, message)
-    case(f"mixture.GaussianMixture.{method}", "not fitted", lambda m=method: getattr(GaussianMixture(2), m)(_MX), VE,
+    case(f"mixture.GaussianMixture.{method}", "not fitted", lambda m=method: getattr(GaussianMixture(n_components=2), m)(_MX), VE,
          "not fitted yet")
 for label, args, error, message in [
     ("n_samples zero", (0, 0), VE, "n_samples must be at least 1"), ("n_samples float", (2.5, 0), TE, "n_samples must be an integer"),
     ("rng None", (5, None), TE, "rng must be a numpy.random.Generator"), ("rng str", (5, "seed"), TE, "rng must be"),
 ]:
     case("mixture.GaussianMixture.sample", label, lambda a=args: _fitted_mixture().sample(*a), error, message)
-case("mixture.GaussianMixture.sample", "not fitted", lambda: GaussianMixture(2).sample(5, 0), VE, "not fitted yet")
+case("mixture.GaussianMixture.sample", "not fitted", lambda: GaussianMixture(n_components=2).sample(5, 0), VE, "not fitted yet")
 
 for label, args, error, message in [
     ("X NaN", ([[NAN, 0.0]], _MU, _COV), VE, "X contains NaN"),
@@ -873,12 +876,31 @@ for label, args, kwargs, error, message in [
     ("tol negative", (_grad, _hess, [0.0]), {"tol": -1.0}, VE, "tol must lie in"),
     ("max_iter zero", (_grad, _hess, [0.0]), {"max_iter": 0}, VE, "max_iter must be at least 1"),
     ("hess wrong shape", (_grad, lambda t: np.eye(2), [0.0]), {}, VE, r"hess returned shape \(2, 2\), expected \(1, 1\)"),
-    ("hess not positive definite", (_grad, lambda t: -np.eye(1), [0.0]), {}, VE, "hess is not positive definite"),
+    ("hess not positive definite", (_grad, lambda t: -np.eye(1), [0.0]), {}, optim.NotPositiveDefiniteError,
+     "hess is not positive definite at iterate 0"),
+    ("hess singular", (_grad, lambda t: np.zeros((1, 1)), [0.0]), {}, optim.NotPositiveDefiniteError,
+     "hess is not positive definite at iterate 0"),
+    ("max_iter float", (_grad, _hess, [0.0]), {"max_iter": 2.5}, TE, "max_iter must be an integer"),
+    ("tol str", (_grad, _hess, [0.0]), {"tol": "1e-8"}, TE, "tol must be a real number"),
+    ("start 2-D", (_grad, _hess, [[0.0]]), {}, VE, "start must be one-dimensional"),
     ("hess returns str", (_grad, lambda t: "abc", [0.0]), {}, TE, r"hess\(x\) must be numeric"),
     ("grad NaN", (lambda t: np.full(1, NAN), _hess, [0.0]), {}, VE, "grad is not finite at iterate 0"),
     ("fun returns str", (_grad, _hess, [0.0]), {"fun": lambda t: "abc"}, TE, r"fun\(x\) must be a real number"),
 ]:
     case("optim.newton", label, functools.partial(optim.newton, *args, **kwargs), error, message)
+for label, args, kwargs, error, message in [
+    ("fun not callable", ("f", [0.0], [1.0]), {}, TE, "fun must be callable"),
+    ("x str", (_nll, "0", [1.0]), {}, TE, "x must be numeric"),
+    ("x NaN", (_nll, [NAN], [1.0]), {}, VE, "x contains NaN"),
+    ("x empty", (_nll, [], []), {}, VE, "x is empty"),
+    ("step inf", (_nll, [0.0], [INF]), {}, VE, "step contains infinite"),
+    ("step wrong shape", (_nll, [0.0], [1.0, 1.0]), {}, VE, r"step must have the shape of x, \(1,\), got \(2,\)"),
+    ("step None", (_nll, [0.0], None), {}, TE, "step must be an array of real numbers"),
+    ("value str", (_nll, [0.0], [1.0]), {"value": "1"}, TE, "value must be a real number"),
+    ("value NaN", (_nll, [0.0], [1.0]), {"value": NAN}, VE, "value must be a number"),
+    ("fun returns str", (lambda t: "abc", [0.0], [1.0]), {}, TE, r"fun\(x\) must be a real number"),
+]:
+    case("optim.halve_step", label, functools.partial(optim.halve_step, *args, **kwargs), error, message)
 for label, args, kwargs, error, message in [
     ("fun not callable", ("f", _grad, [0.0]), {}, TE, "fun must be callable"),
     ("grad not callable", (_nll, 1.0, [0.0]), {}, TE, "grad must be callable"),
@@ -1093,8 +1115,10 @@ NO_INPUT = {
     "fitting.FitResult": "a result record built by fit(); its methods are checked",
     "asymptotics.Coverage": "a result record built by coverage()",
     "optim.Trace": "a result record built by the optimizers",
+    "optim.NotPositiveDefiniteError": "an exception type",
     "models.SymbolicDensity": "a record built by logpdf_sym(); the symbolic functions check what they are given",
     "models.ModelCore": "a record of a model's unchecked functions, built by Model.core",
+    "parametrization.SpaceCore": "a record of a space's unchecked maps, built by Box.core and Simplex.core",
     "symbolic.Estimates": "a record (a dict) built by symbolic.mle()",
     # Exceptions: their only argument is the message.
     "regression.SeparationError": "an exception type",

@@ -243,7 +243,7 @@ def test_a_component_on_too_few_points(kind):
     d = X.shape[1]
     start = {"weights_init": [0.5, 0.5], "means_init": np.r_[np.zeros((1, d)), X[-1:]],
              "covariances_init": np.array([np.eye(d), np.eye(d)])}
-    gm = GaussianMixture(2, reg_covar=1e-6, **start).fit(X)
+    gm = GaussianMixture(n_components=2, reg_covar=1e-6, **start).fit(X)
     assert gm.converged_ and np.all(np.isfinite(gm.covariances_)) and np.isfinite(gm.loglik_)
     assert np.linalg.eigvalsh(gm.covariances_[1])[0] == pytest.approx(1e-6, rel=1e-6)
     dens = sum(gm.weights_[j] * stats.multivariate_normal(gm.means_[j], gm.covariances_[j]).pdf(X) for j in range(2))
@@ -255,7 +255,7 @@ def test_a_component_on_too_few_points(kind):
     np.testing.assert_allclose(gm.covariances_, sk.covariances_, atol=1e-8)
     np.testing.assert_allclose(gm.weights_, sk.weights_, atol=1e-10)
     with pytest.raises(SingularityError, match=r"component 1 \(counting from 0\) became singular.*reg_covar > 0"):
-        GaussianMixture(2, reg_covar=0.0, **start).fit(X)
+        GaussianMixture(n_components=2, reg_covar=0.0, **start).fit(X)
 
 
 # ============================================================================ separation
@@ -332,7 +332,7 @@ def test_a_collinear_design_with_a_prior_is_ridge():
     """A Gaussian prior identifies the coefficients: duplicated columns share the weight equally."""
     X, D = _design("duplicate column")
     y = X @ [1.0, -1.0] + np.random.default_rng(20).normal(size=60)
-    ours = LinearRegression(prior="gaussian", prior_scale=2.0).fit(D, y)
-    ref = Ridge(alpha=0.5).fit(D, y)
+    ours = LinearRegression(prior="gaussian", prior_scale=2.0).fit(D, y)   # penalty ||b||^2 / 2^2
+    ref = Ridge(alpha=0.25).fit(D, y)
     np.testing.assert_allclose(ours.params_, np.r_[ref.intercept_, ref.coef_], rtol=1e-10, atol=1e-12)
     assert ours.coef_[0] == pytest.approx(ours.coef_[2], rel=1e-10)

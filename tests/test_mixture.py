@@ -110,22 +110,24 @@ def test_e_step_invariants(seed):
 @pytest.mark.parametrize("init_params", ["k-means++", "random"])
 def test_the_log_likelihood_never_decreases(seed, init_params):
     X = overlapping(300, 100 + seed)
-    gm = GaussianMixture(3, random_state=seed, init_params=init_params).fit(X)
+    gm = GaussianMixture(n_components=3, rng=seed, init_params=init_params).fit(X)
     path = np.r_[gm.initial_loglik_, gm.loglik_trace_]
     assert np.all(np.diff(path) >= -1e-9), np.diff(path).min()
     assert gm.converged_ and gm.n_iter_ == gm.loglik_trace_.size
     assert gm.loglik_ == gm.loglik_trace_[-1]
     assert gm.loglik_ == pytest.approx(mixture.loglik(X, gm.weights_, gm.means_, gm.covariances_), rel=1e-12)
+    assert gm.params_[0] is gm.weights_ and gm.params_[1] is gm.means_ and gm.params_[2] is gm.covariances_
+    assert gm.nobs_ == 300 and gm.n_features_in_ == 2
 
 
 def test_exact_em_without_regularization_is_monotone_too(X):
-    gm = GaussianMixture(3, reg_covar=0.0, random_state=3).fit(X)
+    gm = GaussianMixture(n_components=3, reg_covar=0.0, rng=3).fit(X)
     assert np.all(np.diff(np.r_[gm.initial_loglik_, gm.loglik_trace_]) >= -1e-9)
 
 
 def test_equals_sklearn_from_the_same_start(X):
     w0, mu0, cov0 = start_from(X, [5, 50, 100])
-    ours = GaussianMixture(3, weights_init=w0, means_init=mu0, covariances_init=cov0, tol=1e-13,
+    ours = GaussianMixture(n_components=3, weights_init=w0, means_init=mu0, covariances_init=cov0, tol=1e-13,
                            max_iter=100_000).fit(X)
     ref = SkGaussianMixture(3, weights_init=w0, means_init=mu0, precisions_init=np.linalg.inv(cov0),
                             init_params="random_from_data", tol=1e-13, max_iter=100_000).fit(X)
@@ -141,14 +143,14 @@ def test_equals_sklearn_from_the_same_start(X):
 
 def test_the_default_tolerance_reaches_the_optimum(X):
     w0, mu0, cov0 = start_from(X, [5, 50, 100])
-    kwargs = dict(weights_init=w0, means_init=mu0, covariances_init=cov0)
-    default = GaussianMixture(3, **kwargs).fit(X)
-    tight = GaussianMixture(3, tol=1e-14, max_iter=100_000, **kwargs).fit(X)
+    kwargs = {"weights_init": w0, "means_init": mu0, "covariances_init": cov0}
+    default = GaussianMixture(n_components=3, **kwargs).fit(X)
+    tight = GaussianMixture(n_components=3, tol=1e-14, max_iter=100_000, **kwargs).fit(X)
     assert 0 <= tight.loglik_ - default.loglik_ < 1e-6
 
 
 def test_restarts_keep_the_best(X):
-    gm = GaussianMixture(3, n_init=4, random_state=11).fit(X)
+    gm = GaussianMixture(n_components=3, n_init=4, rng=11).fit(X)
     assert gm.restart_logliks_.shape == (4,)
     assert gm.loglik_ == gm.restart_logliks_.max()
 
@@ -158,23 +160,23 @@ def test_a_duplicated_point_is_harmless_with_reg_covar():
     rng = np.random.default_rng(3)
     X = np.r_[rng.normal(0, 1, size=(200, 2)), rng.normal(5, 1, size=(200, 2)), np.tile([[10.0, -3.0]], (30, 1))]
     for seed in range(3):
-        gm = GaussianMixture(3, random_state=seed).fit(X)
+        gm = GaussianMixture(n_components=3, rng=seed).fit(X)
         assert np.isfinite(gm.loglik_) and gm.converged_
         assert np.all(np.diff(np.r_[gm.initial_loglik_, gm.loglik_trace_]) >= -1e-9)
         on_point = np.argmin(np.linalg.norm(gm.means_ - [10.0, -3.0], axis=1))
         np.testing.assert_allclose(gm.covariances_[on_point], 1e-6 * np.eye(2), atol=1e-9)
         assert gm.weights_[on_point] == pytest.approx(30 / 430, abs=1e-6)
         with pytest.raises(SingularityError, match="component .* became singular.*collapsed.*reg_covar"):
-            GaussianMixture(3, reg_covar=0.0, random_state=seed).fit(X)
+            GaussianMixture(n_components=3, reg_covar=0.0, rng=seed).fit(X)
 
 
 def test_a_component_collapsing_onto_one_point_is_named():
     X = np.random.default_rng(0).normal(size=(100, 2))
-    gm = GaussianMixture(2, reg_covar=0.0, weights_init=[0.9, 0.1], means_init=[[0.0, 0.0], X[0]],
+    gm = GaussianMixture(n_components=2, reg_covar=0.0, weights_init=[0.9, 0.1], means_init=[[0.0, 0.0], X[0]],
                          covariances_init=[np.eye(2), 1e-3 * np.eye(2)])
     with pytest.raises(SingularityError, match=r"component 1 \(counting from 0\) became singular.*unbounded"):
         gm.fit(X)
-    regularized = GaussianMixture(2, reg_covar=1e-3, weights_init=[0.9, 0.1], means_init=[[0.0, 0.0], X[0]],
+    regularized = GaussianMixture(n_components=2, reg_covar=1e-3, weights_init=[0.9, 0.1], means_init=[[0.0, 0.0], X[0]],
                                   covariances_init=[np.eye(2), 1e-3 * np.eye(2)]).fit(X)
     assert np.isfinite(regularized.loglik_)
     assert np.linalg.eigvalsh(regularized.covariances_).min() >= 1e-3
@@ -182,7 +184,7 @@ def test_a_component_collapsing_onto_one_point_is_named():
 
 def test_one_dimensional_data_and_scipy(X):
     x = X[:, 0]
-    gm = GaussianMixture(2, random_state=0).fit(x)
+    gm = GaussianMixture(n_components=2, rng=0).fit(x)
     assert gm.means_.shape == (2, 1) and gm.covariances_.shape == (2, 1, 1)
     ref = np.log(sum(w * stats.norm(m[0], np.sqrt(c[0, 0])).pdf(x)
                      for w, m, c in zip(gm.weights_, gm.means_, gm.covariances_)))
@@ -190,8 +192,18 @@ def test_one_dimensional_data_and_scipy(X):
     np.testing.assert_array_equal(gm.predict(x), np.argmax(gm.predict_proba(x), axis=1))
 
 
+def test_rng_takes_a_seed_or_a_generator(X):
+    by_seed = GaussianMixture(n_components=3, rng=5).fit(X)
+    by_generator = GaussianMixture(n_components=3, rng=np.random.default_rng(5)).fit(X)
+    np.testing.assert_array_equal(by_seed.means_, by_generator.means_)
+    assert by_seed.loglik_ == by_generator.loglik_
+    # the same seed twice: the same fit
+    again = GaussianMixture(n_components=3, rng=5).fit(X)
+    np.testing.assert_array_equal(again.means_, by_seed.means_)
+
+
 def test_sampling_is_seeded_and_follows_the_fit(X):
-    gm = GaussianMixture(3, random_state=0).fit(X)
+    gm = GaussianMixture(n_components=3, rng=0).fit(X)
     a, la = gm.sample(20_000, np.random.default_rng(5))
     b, lb = gm.sample(20_000, 5)
     np.testing.assert_array_equal(a, b)
@@ -204,48 +216,50 @@ def test_sampling_is_seeded_and_follows_the_fit(X):
 
 def test_bad_inputs(X):
     with pytest.raises(ValueError, match="n_components must be at least 1"):
-        GaussianMixture(0).fit(X)
+        GaussianMixture(n_components=0).fit(X)
     with pytest.raises(TypeError, match="n_components must be an integer"):
-        GaussianMixture(2.5).fit(X)
+        GaussianMixture(n_components=2.5).fit(X)
     with pytest.raises(ValueError, match="n_components=5 is larger than the number of samples 4"):
-        GaussianMixture(5).fit(X[:4])
+        GaussianMixture(n_components=5).fit(X[:4])
     with pytest.raises(ValueError, match="X contains NaN"):
-        GaussianMixture(2).fit(np.where(X > 2, np.nan, X))
+        GaussianMixture(n_components=2).fit(np.where(X > 2, np.nan, X))
     with pytest.raises(ValueError, match="X contains infinite values"):
-        GaussianMixture(2).fit(np.where(X > 2, np.inf, X))
+        GaussianMixture(n_components=2).fit(np.where(X > 2, np.inf, X))
     with pytest.raises(ValueError, match="X must be two-dimensional"):
-        GaussianMixture(2).fit(X[None])
+        GaussianMixture(n_components=2).fit(X[None])
     with pytest.raises(ValueError, match="X is empty"):
-        GaussianMixture(1).fit(np.empty((0, 2)))
+        GaussianMixture(n_components=1).fit(np.empty((0, 2)))
     with pytest.raises(ValueError, match="tol must lie in"):
-        GaussianMixture(2, tol=-1.0).fit(X)
+        GaussianMixture(n_components=2, tol=-1.0).fit(X)
     with pytest.raises(ValueError, match="reg_covar must lie in"):
-        GaussianMixture(2, reg_covar=-1e-6).fit(X)
+        GaussianMixture(n_components=2, reg_covar=-1e-6).fit(X)
     with pytest.raises(ValueError, match="max_iter must be at least 1"):
-        GaussianMixture(2, max_iter=0).fit(X)
+        GaussianMixture(n_components=2, max_iter=0).fit(X)
     with pytest.raises(ValueError, match="init_params must be one of"):
-        GaussianMixture(2, init_params="kmeans").fit(X)
-    with pytest.raises(TypeError, match="random_state must be a numpy.random.Generator or an int"):
-        GaussianMixture(2, random_state="seed").fit(X)
+        GaussianMixture(n_components=2, init_params="kmeans").fit(X)
+    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator or an int"):
+        GaussianMixture(n_components=2, rng="seed").fit(X)
+    with pytest.raises(TypeError, match="takes 1 positional argument"):
+        GaussianMixture(2)                    # every argument is keyword-only
     with pytest.raises(ValueError, match="n_init > 1 draws new starting values"):
-        GaussianMixture(2, n_init=3, means_init=X[:2]).fit(X)
+        GaussianMixture(n_components=2, n_init=3, means_init=X[:2]).fit(X)
     with pytest.raises(ValueError, match="means_init must have n_components=2 rows"):
-        GaussianMixture(2, means_init=X[:3]).fit(X)
+        GaussianMixture(n_components=2, means_init=X[:3]).fit(X)
     with pytest.raises(ValueError, match="means has 3 columns but X has 2 features"):
-        GaussianMixture(2, means_init=np.zeros((2, 3))).fit(X)
+        GaussianMixture(n_components=2, means_init=np.zeros((2, 3))).fit(X)
     with pytest.raises(ValueError, match="weights must sum to 1"):
-        GaussianMixture(2, weights_init=[0.5, 0.6]).fit(X)
+        GaussianMixture(n_components=2, weights_init=[0.5, 0.6]).fit(X)
     with pytest.raises(ValueError, match=r"covariances must have shape .* \(2, 2, 2\)"):
-        GaussianMixture(2, covariances_init=np.ones((2, 2))).fit(X)
+        GaussianMixture(n_components=2, covariances_init=np.ones((2, 2))).fit(X)
     with pytest.raises(SingularityError, match=r"covariances\[1\] is not positive definite"):
-        GaussianMixture(2, covariances_init=[np.eye(2), [[1.0, 2.0], [2.0, 1.0]]]).fit(X)
+        GaussianMixture(n_components=2, covariances_init=[np.eye(2), [[1.0, 2.0], [2.0, 1.0]]]).fit(X)
     with pytest.raises(SingularityError, match="starting covariances.*no spread"):
-        GaussianMixture(2, reg_covar=0.0).fit(np.column_stack([X[:, 0], np.ones(len(X))]))
+        GaussianMixture(n_components=2, reg_covar=0.0).fit(np.column_stack([X[:, 0], np.ones(len(X))]))
     with pytest.raises(ValueError, match="not fitted yet"):
-        GaussianMixture(2).predict(X)
+        GaussianMixture(n_components=2).predict(X)
     with pytest.raises(ValueError, match="not fitted yet"):
-        GaussianMixture(2).sample(5, 0)
-    fitted = GaussianMixture(2, random_state=0).fit(X)
+        GaussianMixture(n_components=2).sample(5, 0)
+    fitted = GaussianMixture(n_components=2, rng=0).fit(X)
     with pytest.raises(ValueError, match="X has 1 features but the model was fitted with 2"):
         fitted.score(X[:, 0])
     with pytest.raises(ValueError, match="resp must have non-negative rows that sum to 1"):
@@ -261,7 +275,7 @@ def test_the_scikit_learn_rule_repeats_scikit_learn_iteration_for_iteration(X):
     more iteration than the default rule; with convergence="scikit-learn" the fits coincide."""
     w0, mu0, cov0 = start_from(X, [5, 50, 100])
     for tol in (1e-3, 1e-6):
-        ours = GaussianMixture(3, tol=tol, convergence="scikit-learn", weights_init=w0, means_init=mu0,
+        ours = GaussianMixture(n_components=3, tol=tol, convergence="scikit-learn", weights_init=w0, means_init=mu0,
                                covariances_init=cov0).fit(X)
         ref = SkGaussianMixture(3, tol=tol, weights_init=w0, means_init=mu0, precisions_init=np.linalg.inv(cov0),
                                 init_params="random_from_data").fit(X)
@@ -269,7 +283,7 @@ def test_the_scikit_learn_rule_repeats_scikit_learn_iteration_for_iteration(X):
         assert ours.loglik_ == pytest.approx(ref.score(X) * len(X), rel=1e-12)
         np.testing.assert_allclose(ours.means_, ref.means_, atol=1e-9)
         np.testing.assert_allclose(ours.covariances_, ref.covariances_, atol=1e-9)
-        default = GaussianMixture(3, tol=tol, weights_init=w0, means_init=mu0, covariances_init=cov0).fit(X)
+        default = GaussianMixture(n_components=3, tol=tol, weights_init=w0, means_init=mu0, covariances_init=cov0).fit(X)
         assert default.n_iter_ == ref.n_iter_ - 1
     with pytest.raises(ValueError, match="convergence must be one of"):
-        GaussianMixture(3, convergence="sklearn").fit(X)
+        GaussianMixture(n_components=3, convergence="sklearn").fit(X)

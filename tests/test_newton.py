@@ -8,7 +8,7 @@ from scipy import optimize
 from scipy.special import expit, log_expit
 
 from mlebook.models import Gamma
-from mlebook.optim import bfgs, gradient_descent, newton
+from mlebook.optim import NotPositiveDefiniteError, bfgs, gradient_descent, halve_step, newton
 from mlebook.regression import LogisticRegression
 
 
@@ -138,3 +138,68 @@ def test_newton_and_bfgs_reject_bad_input():
         bfgs(lambda t: np.inf, grad, start=[1.0])
     with pytest.raises(ValueError, match="grad returned shape"):
         bfgs(lambda t: float(t @ t), lambda t: np.ones(2), start=[1.0])
+
+
+# --------------------------------------------------------------------------- the stopping rule
+def test_newton_stops_when_half_the_decrement_falls_below_tol_and_takes_that_step(gamma_data):
+    """The decrement g' H^-1 g, computed here with numpy's solve: at or above 2 tol at every
+    iterate but the last one, below it there; the last point is that iterate's Newton step."""
+    fun, grad, hess = gamma_problem(gamma_data)
+    tol = 1e-9
+    trace = newton(grad, hess, start=[0.0, np.log(gamma_data.mean())], fun=fun, tol=tol)
+    half = [grad(u) @ np.linalg.solve(hess(u), grad(u)) / 2 for u in trace.path[:-1]]
+    assert all(h >= tol for h in half[:-1]) and half[-1] < tol
+    last = trace.path[-2]
+    np.testing.assert_allclose(trace.x, last - np.linalg.solve(hess(last), grad(last)), rtol=1e-14)
+    assert trace.converged and "below tol" in trace.message
+    np.testing.assert_allclose(np.exp(trace.x), Gamma().mle(gamma_data), rtol=1e-9)
+
+
+def test_logistic_regression_runs_the_same_engine(rng):
+    """LogisticRegression is optim.newton on the negative log-likelihood: from the same start
+    with the same tol it takes the same steps to the same point."""
+    X = rng.normal(size=(250, 2))
+    D = np.column_stack([np.ones(250), X])
+    y = (rng.random(250) < expit(D @ [0.3, -1.0, 0.5])).astype(float)
+    nll = lambda b: -np.sum(log_expit((2 * y - 1) * (D @ b)))
+    grad = lambda b: D.T @ (expit(D @ b) - y)
+    hess = lambda b: (D * (expit(D @ b) * expit(-(D @ b)))[:, None]).T @ D
+    trace = newton(grad, hess, np.zeros(3), fun=nll, tol=1e-10)
+    model = LogisticRegression(tol=1e-10).fit(X, y)
+    assert model.n_iter_ == trace.n_iter and model.converged_
+    np.testing.assert_allclose(model.params_, trace.x, rtol=1e-12)
+    np.testing.assert_allclose(model.params_, sm.Logit(y, D).fit(disp=0, tol=1e-12).params, rtol=1e-9)
+
+
+def test_a_function_flat_to_rounding_error_counts_as_converged():
+    """A bump of 1e-12 everywhere but the start (like rounding noise) defeats every halving;
+    the predicted gain, 1e-14, is below what fun can resolve, so the step is taken anyway."""
+    start = 1.0 + 1e-7
+    fun = lambda t: float((t[0] - 1.0) ** 2) + 1e-12 * (t[0] != start)
+    trace = newton(lambda t: 2 * (t - 1.0), lambda t: 2 * np.eye(1), [start], fun=fun, tol=1e-20)
+    assert trace.converged and trace.x[0] == 1.0 and "flat to rounding error" in trace.message
+
+
+def test_a_function_that_disagrees_with_its_gradient_stops_newton():
+    # fun increases along the direction grad and hess point to: no step is accepted.
+    trace = newton(lambda t: 2 * (t - 1.0), lambda t: 2 * np.eye(1), [0.0], fun=lambda t: float(t[0]))
+    assert not trace.converged and trace.n_iter == 0 and "do fun, grad and hess agree" in trace.message
+
+
+def test_halve_step_returns_the_first_fraction_that_does_not_increase_fun():
+    fun = lambda t: float(np.sum((t - [1.0, -2.0]) ** 2) + np.sin(3 * t[0]))
+    x, step = np.array([0.0, 0.0]), np.array([6.0, -10.0])
+    point, value = halve_step(fun, x, step)
+    # Brute force: the largest t = 2^-j with fun(x + t step) <= fun(x).
+    t = next(2.0**-j for j in range(41) if fun(x + 2.0**-j * step) <= fun(x))
+    np.testing.assert_array_equal(point, x + t * step)
+    assert value == fun(point) <= fun(x) and t < 1
+    # Along the gradient (uphill) no fraction of a step lowers fun.
+    uphill = np.array([2 * (point[0] - 1) + 3 * np.cos(3 * point[0]), 2 * (point[1] + 2)])
+    assert halve_step(fun, point, uphill) is None
+
+
+def test_a_hessian_that_is_not_positive_definite_is_its_own_valueerror():
+    with pytest.raises(NotPositiveDefiniteError, match="hess is not positive definite at iterate 0") as err:
+        newton(lambda t: -2 * t, lambda t: -2 * np.eye(1), start=[1.0])
+    assert isinstance(err.value, ValueError)

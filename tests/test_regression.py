@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 import statsmodels.api as sm
-from scipy import optimize
+from scipy import optimize, stats
 from scipy.special import expit, logit
 from sklearn.linear_model import LogisticRegression as SkLogistic
 from sklearn.linear_model import Ridge
@@ -34,7 +34,8 @@ def test_logistic_mle_equals_statsmodels_logit(logistic_data):
     np.testing.assert_allclose(ours.conf_int(), ref.conf_int(), atol=1e-6)
     assert ours.loglik_ == pytest.approx(ref.llf, abs=1e-8)
     assert ours.intercept_ == ours.params_[0] and np.array_equal(ours.coef_, ours.params_[1:])
-    assert ours.converged_
+    assert ours.converged_ and ours.nobs_ == ref.nobs == 400
+    np.testing.assert_allclose(ours.cov_, ref.cov_params(), atol=1e-8)
 
 
 def test_logistic_without_intercept_equals_statsmodels(logistic_data):
@@ -54,28 +55,36 @@ def test_predictions(logistic_data):
     np.testing.assert_array_equal(model.predict(X[:5]), (proba[:, 1] > 0.5).astype(int))
 
 
-@pytest.mark.parametrize("v", [0.05, 1.0, 20.0])
-def test_gaussian_prior_equals_sklearn_l2_with_C_equal_to_the_prior_variance(logistic_data, v):
+@pytest.mark.parametrize("s", [0.2, 1.0, 4.5])
+def test_gaussian_prior_equals_sklearn_l2_with_C_equal_to_the_prior_scale_squared(logistic_data, s):
+    """prior_scale is the prior's standard deviation: the L2 penalty is ||b||^2 / (2 s^2)."""
     X, y = logistic_data
-    ours = LogisticRegression(prior="gaussian", prior_scale=v).fit(X, y)
-    ref = SkLogistic(C=v, tol=1e-12, max_iter=10_000).fit(X, y)
+    ours = LogisticRegression(prior="gaussian", prior_scale=s).fit(X, y)
+    ref = SkLogistic(C=s**2, tol=1e-12, max_iter=10_000).fit(X, y)
     np.testing.assert_allclose(ours.coef_, ref.coef_[0], atol=1e-6)
     assert ours.intercept_ == pytest.approx(ref.intercept_[0], abs=1e-6)
+    # The standard errors come from the observed information plus the prior's curvature 1 / s^2.
+    D = sm.add_constant(X)
+    p = expit(D @ ours.params_)
+    information = (D * (p * (1 - p))[:, None]).T @ D + np.diag([0.0, *np.full(3, 1 / s**2)])
+    np.testing.assert_allclose(ours.cov_, np.linalg.inv(information), rtol=1e-8)
 
 
 def test_gaussian_prior_equals_a_generic_optimizer_of_the_log_posterior(logistic_data):
     X, y = logistic_data
-    v = 0.3
+    s = 0.5
     D = sm.add_constant(X)
-    neg_post = lambda b: -np.sum(y * np.log(expit(D @ b)) + (1 - y) * np.log(expit(-(D @ b)))) + b[1:] @ b[1:] / (2 * v)
+    # minus the log-likelihood, minus the log-density of independent N(0, s^2) priors (scipy.stats)
+    neg_post = lambda b: (-np.sum(y * np.log(expit(D @ b)) + (1 - y) * np.log(expit(-(D @ b))))
+                          - stats.norm(0.0, s).logpdf(b[1:]).sum())
     ref = optimize.minimize(neg_post, np.zeros(4), method="BFGS", options={"gtol": 1e-10}).x
-    ours = LogisticRegression(prior="gaussian", prior_scale=v).fit(X, y)
+    ours = LogisticRegression(prior="gaussian", prior_scale=s).fit(X, y)
     np.testing.assert_allclose(ours.params_, ref, atol=1e-6)
     assert np.all(np.abs(ours.coef_) < np.abs(LogisticRegression().fit(X, y).coef_) + 1e-12)
 
 
 @pytest.mark.parametrize("b", [0.02, 0.1, 1.0])
-def test_laplace_prior_equals_sklearn_l1(logistic_data, b):
+def test_laplace_prior_equals_sklearn_l1_with_C_equal_to_the_prior_scale(logistic_data, b):
     X, y = logistic_data
     ours = LogisticRegression(prior="laplace", prior_scale=b).fit(X, y)
     ref = SkLogistic(l1_ratio=1.0, C=b, solver="saga", tol=1e-12, max_iter=200_000).fit(X, y)
@@ -126,6 +135,7 @@ def test_linear_mle_equals_least_squares_and_statsmodels(linear_data):
     np.testing.assert_allclose(ours.params_, np.linalg.lstsq(sm.add_constant(X), y, rcond=None)[0], rtol=1e-10)
     assert ours.sigma2_ == pytest.approx(ref.ssr / n, rel=1e-12)
     assert ours.loglik_ == pytest.approx(ref.llf, rel=1e-12)
+    assert ours.nobs_ == ref.nobs == n
     # statsmodels divides by n - k; the observed information uses the MLE, which divides by n.
     np.testing.assert_allclose(ours.se_, ref.bse * np.sqrt((n - k) / n), rtol=1e-10)
     np.testing.assert_allclose(ours.predict(X[:4]), ref.predict(sm.add_constant(X)[:4]), rtol=1e-10)
@@ -141,15 +151,25 @@ def test_linear_mle_maximizes_the_gaussian_likelihood(linear_data):
     assert ours.sigma2_ == pytest.approx(np.exp(ref[-1]), rel=1e-5)
 
 
-@pytest.mark.parametrize("v", [0.01, 0.5, 10.0])
-def test_gaussian_prior_on_a_linear_model_is_ridge(linear_data, v):
+@pytest.mark.parametrize("s", [0.1, 0.7, 3.0])
+def test_gaussian_prior_on_a_linear_model_is_ridge(linear_data, s):
+    """prior_scale is the prior standard deviation in units of sigma: Ridge with alpha = 1 / s^2."""
     X, y = linear_data
-    ours = LinearRegression(prior="gaussian", prior_scale=v).fit(X, y)
-    ref = Ridge(alpha=1.0 / v, tol=1e-12).fit(X, y)
+    ours = LinearRegression(prior="gaussian", prior_scale=s).fit(X, y)
+    ref = Ridge(alpha=1.0 / s**2, tol=1e-12).fit(X, y)
     np.testing.assert_allclose(ours.coef_, ref.coef_, rtol=1e-8, atol=1e-10)
     assert ours.intercept_ == pytest.approx(ref.intercept_, rel=1e-8)
-    rss = np.sum((y - ours.predict(X)) ** 2)
-    assert ours.sigma2_ == pytest.approx((rss + ours.coef_ @ ours.coef_ / v) / (len(y) + 3), rel=1e-12)
+    # The MAP of (b0, b, sigma2) maximizes the log-likelihood plus the log-density of the
+    # N(0, (s sigma)^2) priors on b (a flat prior on b0 and sigma2), written with scipy.stats.
+    D = sm.add_constant(X)
+
+    def neg_post(t):
+        sd = np.exp(t[-1] / 2)
+        return -(stats.norm(D @ t[:-1], sd).logpdf(y).sum() + stats.norm(0.0, s * sd).logpdf(t[1:-1]).sum())
+    start = np.r_[ref.intercept_, ref.coef_, np.log(np.var(y - ref.predict(X)))]
+    post = optimize.minimize(neg_post, start, method="BFGS", options={"gtol": 1e-9}).x
+    assert ours.sigma2_ == pytest.approx(np.exp(post[-1]), rel=1e-5)
+    np.testing.assert_allclose(ours.params_, post[:-1], atol=1e-5)
 
 
 def test_bad_inputs(logistic_data):
@@ -209,3 +229,7 @@ def test_an_ill_conditioned_design_of_full_rank_is_identified(logistic_data):
     scaled = LogisticRegression().fit(X * scale, y)
     plain = LogisticRegression().fit(X, y)
     np.testing.assert_allclose(scaled.coef_ * scale, plain.coef_, rtol=1e-7, atol=1e-10)
+    # and the standard errors: the information is positive definite, however ill-conditioned
+    np.testing.assert_allclose(scaled.se_[1:] * scale, plain.se_[1:], rtol=1e-7)
+    ref = sm.Logit(y, sm.add_constant(X * scale)).fit(disp=0, tol=1e-12)
+    np.testing.assert_allclose(scaled.se_, ref.bse, rtol=1e-6)
