@@ -118,7 +118,7 @@ class Parameter:
 
     @property
     def symbol(self) -> sp.Symbol:
-        """The parameter as a sympy symbol of the same name: positive when ``low >= 0``, else real."""
+        """The parameter as a sympy symbol of the same name (positive when ``low >= 0``, else real)."""
         if self.low >= 0:
             return sp.Symbol(self.name, positive=True)
         return sp.Symbol(self.name, real=True)
@@ -205,12 +205,12 @@ class Model(ABC):
 
     @property
     def n_params(self) -> int:
-        """Number of parameters (for the categorical model, all ``k`` probabilities)."""
+        """How many parameters there are (for the categorical model, all ``k`` probabilities)."""
         return len(self.parameters)
 
     @property
     def n_free(self) -> int:
-        """Number of free coordinates: the dimension of the parameter space (``k - 1`` for
+        """How many free coordinates there are, the dimension of the parameter space (``k - 1`` for
         the categorical model), the size of the score and of the information matrix."""
         return self.n_params
 
@@ -309,7 +309,7 @@ class Model(ABC):
 
     @abstractmethod
     def logpdf_sym(self) -> SymbolicDensity:
-        """The log-density as a sympy expression, in the symbols of :meth:`symbols`."""
+        """The log-density as a sympy expression, in the symbols of :meth:`Model.symbols`."""
 
     @cached_property
     def core(self) -> ModelCore:

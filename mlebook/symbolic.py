@@ -36,9 +36,11 @@ from .models import SymbolicDensity
 
 __all__ = ["i", "n", "x", "Estimates", "data_sum", "loglik", "score", "hessian", "mle", "fisher_information", "evaluate"]
 
-#: The index of an observation, the sample size, and the sample itself (``x[i]``).
+#: The index of an observation, ``i = 1, ..., n``.
 i = sp.Symbol("i", integer=True, positive=True)
+#: The sample size.
 n = sp.Symbol("n", integer=True, positive=True)
+#: The sample, whose ``x[i]`` is observation ``i``.
 x = sp.IndexedBase("x")
 
 

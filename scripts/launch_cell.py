@@ -35,12 +35,16 @@ def repository_url() -> str:
 
 
 def cell_source(url: str) -> str:
-    return (f"{MARKER} (e.g. on Colab).\n"
-            "import importlib.util, subprocess, sys\n"
+    """The cell, as ruff formats it (tests/test_lint.py checks the chapters)."""
+    return (f"{MARKER} (Colab).\n"
+            "import importlib.util\n"
+            "import subprocess\n"
+            "import sys\n"
             "\n"
             "if importlib.util.find_spec(\"mlebook\") is None:\n"
-            "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\",\n"
-            f"                    \"mlebook @ git+{url}\"], check=True)")
+            f"    url = \"{url}\"\n"
+            "    pip = [sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\"]\n"
+            "    subprocess.run([*pip, f\"mlebook @ git+{url}\"], check=True)")
 
 
 def sync(path: Path, url: str, check: bool) -> bool:
