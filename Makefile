@@ -1,7 +1,10 @@
 # The book's commands. Each sets up .venv (once, and again when requirements change) first.
 #   make book         build the static site into _build/html (warnings are errors)
-#   make test         run the whole test suite: package, notebooks (nbval), book build, site in a
-#                     browser, student edition (no solution leaks), assignments graded end to end
+#   make test         lint, then run the whole test suite on every core (pytest-xdist): package,
+#                     notebooks (nbval), book build, site in a browser, student edition (no
+#                     solution leaks), assignments graded end to end, ruff
+#   make lint         ruff check and ruff format --check (configuration in pyproject.toml)
+#   make format       apply ruff's safe fixes and its formatter to the code and the notebooks
 #   make execute      re-execute every notebook (chapters, appendix) in place, to refresh outputs
 #   make bench        time mlebook against scipy, statsmodels and scikit-learn, every chapter's
 #                     execution and a book build, into benchmarks/results/ (a few minutes);
@@ -18,7 +21,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test execute bench clean student assignments grade
+.PHONY: book test lint format execute bench clean student assignments grade
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,8 +32,16 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html --warningiserror --nitpick --keep-going
 
-test: $(STAMP)
-	$(BIN)/python -m pytest --nbval --nbval-current-env --doctest-modules mlebook tests chapters appendix
+test: lint
+	$(BIN)/python -m pytest -n auto --nbval --nbval-current-env --doctest-modules mlebook tests chapters appendix
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
 
 execute: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py

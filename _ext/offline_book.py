@@ -9,7 +9,8 @@ code locally, so those scripts are removed before any page is written.
 def _drop_thebe(app):
     for event in ("env-before-read-docs", "doctree-resolved"):
         app.events.listeners[event] = [
-            listener for listener in app.events.listeners[event]
+            listener
+            for listener in app.events.listeners[event]
             if getattr(listener.handler, "__module__", "") != "sphinx_thebe"
         ]
 

@@ -36,33 +36,78 @@ def row(task, t_ml, t_ref):
 
 def main():
     rng = np.random.default_rng(0)
-    onehot = lambda x, k: np.eye(k)[x.astype(int)]  # noqa: E731
+    onehot = lambda x, k: np.eye(k)[x.astype(int)]
     # name, model, params, scipy logpdf(x, params), scipy closed-form fit, bounds, start
     cases = [
-        ("Bernoulli", Bernoulli(), 0.3, lambda x, p: stats.bernoulli.logpmf(x, p), None, [(1e-9, 1 - 1e-9)], [0.5]),
-        ("Gaussian", Gaussian(), (1.0, 2.0), lambda x, t: stats.norm.logpdf(x, t[0], np.sqrt(t[1])),
-         lambda x: stats.norm.fit(x), [(None, None), (1e-9, None)], [0.0, 1.0]),
-        ("Poisson", Poisson(), 3.0, lambda x, lam: stats.poisson.logpmf(x, lam), None, [(1e-9, None)], [1.0]),
-        ("Exponential", Exponential(), 2.0, lambda x, r: stats.expon.logpdf(x, scale=1 / r),
-         lambda x: stats.expon.fit(x, floc=0), [(1e-9, None)], [1.0]),
-        ("Categorical(5)", Categorical(k=5), np.full(5, 0.2),
-         lambda x, p: stats.multinomial.logpmf(onehot(x, 5), 1, p), None, None, None),
+        (
+            "Bernoulli",
+            Bernoulli(),
+            0.3,
+            lambda x, p: stats.bernoulli.logpmf(x, p),
+            None,
+            [(1e-9, 1 - 1e-9)],
+            [0.5],
+        ),
+        (
+            "Gaussian",
+            Gaussian(),
+            (1.0, 2.0),
+            lambda x, t: stats.norm.logpdf(x, t[0], np.sqrt(t[1])),
+            lambda x: stats.norm.fit(x),
+            [(None, None), (1e-9, None)],
+            [0.0, 1.0],
+        ),
+        (
+            "Poisson",
+            Poisson(),
+            3.0,
+            lambda x, lam: stats.poisson.logpmf(x, lam),
+            None,
+            [(1e-9, None)],
+            [1.0],
+        ),
+        (
+            "Exponential",
+            Exponential(),
+            2.0,
+            lambda x, r: stats.expon.logpdf(x, scale=1 / r),
+            lambda x: stats.expon.fit(x, floc=0),
+            [(1e-9, None)],
+            [1.0],
+        ),
+        (
+            "Categorical(5)",
+            Categorical(k=5),
+            np.full(5, 0.2),
+            lambda x, p: stats.multinomial.logpmf(onehot(x, 5), 1, p),
+            None,
+            None,
+            None,
+        ),
     ]
     print(f"{'task':<42}{'mlebook':>12}{'reference':>12}{'ratio':>8}")
     for name, model, params, logpdf, _, _, _ in cases:
         x = model.sample(params, 1_000_000, rng)
-        row(f"{name}: loglik, n = 10^6", median_time(lambda: model.loglik(params, x)),
-            median_time(lambda: logpdf(x, params).sum(), repeat=3))
+        row(
+            f"{name}: loglik, n = 10^6",
+            median_time(lambda: model.loglik(params, x)),
+            median_time(lambda: logpdf(x, params).sum(), repeat=3),
+        )
     for name, model, params, _, closed, _, _ in cases:
         x = model.sample(params, 100_000, rng)
-        row(f"{name}: closed-form MLE, n = 10^5", median_time(lambda: model.mle(x)),
-            median_time(lambda: closed(x)) if closed else None)
+        row(
+            f"{name}: closed-form MLE, n = 10^5",
+            median_time(lambda: model.mle(x)),
+            median_time(lambda: closed(x)) if closed else None,
+        )
     for name, model, params, logpdf, _, bounds, start in cases:
         x = model.sample(params, 10_000, rng)
         generic = None
         if bounds is not None:
-            nll = lambda t: -logpdf(x, t[0] if len(t) == 1 else t).sum()  # noqa: E731
-            generic = median_time(lambda: optimize.minimize(nll, start, method="L-BFGS-B", bounds=bounds))
+            nll = lambda t: -logpdf(x, t[0] if len(t) == 1 else t).sum()
+            generic = median_time(
+                lambda: optimize.minimize(nll, start, method="L-BFGS-B", bounds=bounds)
+            )
         row(f"{name}: numerical MLE + SEs, n = 10^4", median_time(lambda: fit(model, x)), generic)
 
 

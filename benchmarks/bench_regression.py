@@ -38,13 +38,17 @@ def median_time(fn, repeat=3):
 
 
 def header():
-    print(f"{'task':<34}{'mlebook':>10}{'statsmodels':>13}{'sklearn':>10}{'sm/ml':>8}{'sk/ml':>8}"
-          f"{'max |diff|':>12}")
+    print(
+        f"{'task':<34}{'mlebook':>10}{'statsmodels':>13}{'sklearn':>10}{'sm/ml':>8}{'sk/ml':>8}"
+        f"{'max |diff|':>12}"
+    )
 
 
 def row(task, t_ml, t_sm, t_sk, diff):
-    print(f"{task:<34}{t_ml * 1e3:>8.1f}ms{t_sm * 1e3:>11.1f}ms{t_sk * 1e3:>8.1f}ms"
-          f"{t_sm / t_ml:>8.2f}{t_sk / t_ml:>8.2f}{diff:>12.1e}")
+    print(
+        f"{task:<34}{t_ml * 1e3:>8.1f}ms{t_sm * 1e3:>11.1f}ms{t_sk * 1e3:>8.1f}ms"
+        f"{t_sm / t_ml:>8.2f}{t_sk / t_ml:>8.2f}{diff:>12.1e}"
+    )
 
 
 def logistic(n, p, rng):
@@ -54,10 +58,13 @@ def logistic(n, p, rng):
     ours = LogisticRegression().fit(X, y)
     sk = SkLogistic(C=np.inf, tol=1e-8, max_iter=10_000).fit(X, y)
     diff = np.max(np.abs(ours.params_ - np.r_[sk.intercept_, sk.coef_[0]]))
-    row(f"logistic n={n:>6} p={p:>2}",
+    row(
+        f"logistic n={n:>6} p={p:>2}",
         median_time(lambda: LogisticRegression().fit(X, y)),
         median_time(lambda: sm.Logit(y, D).fit(disp=0)),
-        median_time(lambda: SkLogistic(C=np.inf, tol=1e-8, max_iter=10_000).fit(X, y)), diff)
+        median_time(lambda: SkLogistic(C=np.inf, tol=1e-8, max_iter=10_000).fit(X, y)),
+        diff,
+    )
 
 
 def multinomial(n, p, rng, k=3):
@@ -68,10 +75,13 @@ def multinomial(n, p, rng, k=3):
     ours = SoftmaxRegression().fit(X, y)
     sk = SkLogistic(C=np.inf, tol=1e-8, max_iter=10_000).fit(X, y)
     diff = np.max(np.abs(ours.coef_ - (sk.coef_ - sk.coef_[0])))
-    row(f"softmax k=3 n={n:>6} p={p:>2}",
+    row(
+        f"softmax k=3 n={n:>6} p={p:>2}",
         median_time(lambda: SoftmaxRegression().fit(X, y)),
         median_time(lambda: sm.MNLogit(y, D).fit(disp=0)),
-        median_time(lambda: SkLogistic(C=np.inf, tol=1e-8, max_iter=10_000).fit(X, y)), diff)
+        median_time(lambda: SkLogistic(C=np.inf, tol=1e-8, max_iter=10_000).fit(X, y)),
+        diff,
+    )
 
 
 def main():

@@ -81,8 +81,14 @@ from __future__ import annotations
 import os
 
 # One thread for every BLAS numpy or scipy may load: this must happen before numpy is imported.
-for _variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
-                  "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS"):
+for _variable in (
+    "OMP_NUM_THREADS",
+    "OPENBLAS_NUM_THREADS",
+    "MKL_NUM_THREADS",
+    "BLIS_NUM_THREADS",
+    "VECLIB_MAXIMUM_THREADS",
+    "NUMEXPR_NUM_THREADS",
+):
     os.environ[_variable] = "1"
 
 import argparse  # noqa: E402
@@ -95,8 +101,8 @@ import subprocess  # noqa: E402
 import sys  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
 from pathlib import Path  # noqa: E402
-from typing import Callable  # noqa: E402
 
 import numpy as np  # noqa: E402
 import scipy  # noqa: E402
@@ -145,9 +151,15 @@ def compare(ours: Callable, reference: Callable, repeat: int, budget: float = 0.
     numbers = [1, 1]
     if budget > 0:
         numbers = [max(1, int(budget / max(_call(fn, 1), 1e-7))) for fn in (ours, reference)]
-    times = np.array([[_call(ours, numbers[0]), _call(reference, numbers[1])] for _ in range(repeat)])
-    return {"mlebook_s": float(np.median(times[:, 0])), "reference_s": float(np.median(times[:, 1])),
-            "ratio": float(np.median(times[:, 0] / times[:, 1])), "repeat": repeat}
+    times = np.array(
+        [[_call(ours, numbers[0]), _call(reference, numbers[1])] for _ in range(repeat)]
+    )
+    return {
+        "mlebook_s": float(np.median(times[:, 0])),
+        "reference_s": float(np.median(times[:, 1])),
+        "ratio": float(np.median(times[:, 0] / times[:, 1])),
+        "repeat": repeat,
+    }
 
 
 def now() -> str:
@@ -163,31 +175,47 @@ def relative(a: float, b: float) -> float:
 def task_gaussian(quick: bool) -> dict:
     n = 10**5 if quick else 10**6
     x = Gaussian().sample((1.0, 4.0), n, np.random.default_rng(SEED))
-    timing = compare(lambda: Gaussian().mle(x), lambda: stats.norm.fit(x), repeat=5 if quick else 15)
+    timing = compare(
+        lambda: Gaussian().mle(x), lambda: stats.norm.fit(x), repeat=5 if quick else 15
+    )
     mu, sigma2 = Gaussian().mle(x)
     loc, scale = stats.norm.fit(x)
     ours, theirs = np.array([mu, np.sqrt(sigma2)]), np.array([loc, scale])
     param_diff = float(np.max(np.abs(ours - theirs)))
     ll = [stats.norm.logpdf(x, m, s).sum() for m, s in (ours, theirs)]
-    return {**timing, "title": f"Gaussian MLE, n = {n:,}", "reference": "scipy.stats.norm.fit",
-            "target": "ratio <= 1.5, identical estimates", "max_ratio": 1.5,
-            "param_diff": param_diff, "loglik_rel_diff": relative(*ll),
-            "met": bool(timing["ratio"] <= 1.5 and param_diff == 0.0)}
+    return {
+        **timing,
+        "title": f"Gaussian MLE, n = {n:,}",
+        "reference": "scipy.stats.norm.fit",
+        "target": "ratio <= 1.5, identical estimates",
+        "max_ratio": 1.5,
+        "param_diff": param_diff,
+        "loglik_rel_diff": relative(*ll),
+        "met": bool(timing["ratio"] <= 1.5 and param_diff == 0.0),
+    }
 
 
 def task_gamma(quick: bool) -> dict:
     n = 10**4 if quick else 10**5
     x = Gamma().sample((2.5, 1.5), n, np.random.default_rng(SEED))
-    timing = compare(lambda: Gamma().mle(x), lambda: stats.gamma.fit(x, floc=0), repeat=5 if quick else 15)
+    timing = compare(
+        lambda: Gamma().mle(x), lambda: stats.gamma.fit(x, floc=0), repeat=5 if quick else 15
+    )
     ours = Gamma().mle(x)
     shape, _, scale = stats.gamma.fit(x, floc=0)
     theirs = np.array([shape, scale])
     ll = [stats.gamma.logpdf(x, a, scale=s).sum() for a, s in (ours, theirs)]
     rel = relative(*ll)
-    return {**timing, "title": f"Gamma MLE, n = {n:,}", "reference": "scipy.stats.gamma.fit(floc=0)",
-            "target": "ratio <= 2, log-likelihood >= scipy's - 1e-9 rel.", "max_ratio": 2.0,
-            "param_diff": float(np.max(np.abs(ours - theirs))), "loglik_rel_diff": rel,
-            "met": bool(timing["ratio"] <= 2.0 and rel >= -1e-9)}
+    return {
+        **timing,
+        "title": f"Gamma MLE, n = {n:,}",
+        "reference": "scipy.stats.gamma.fit(floc=0)",
+        "target": "ratio <= 2, log-likelihood >= scipy's - 1e-9 rel.",
+        "max_ratio": 2.0,
+        "param_diff": float(np.max(np.abs(ours - theirs))),
+        "loglik_rel_diff": rel,
+        "met": bool(timing["ratio"] <= 2.0 and rel >= -1e-9),
+    }
 
 
 def previous_mlebook():
@@ -200,8 +228,9 @@ def previous_mlebook():
     name = "mlebook_" + version.replace(".", "_")
     folder = Path(tempfile.mkdtemp(prefix="mlebook-previous-"))
     try:
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", commit, "mlebook"], capture_output=True,
-                                 check=True).stdout
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", commit, "mlebook"], capture_output=True, check=True
+        ).stdout
     except (OSError, subprocess.CalledProcessError):
         return None
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
@@ -226,15 +255,28 @@ def task_gamma_fit(quick: bool) -> dict:
     old = previous_mlebook()
     details = {"previous": f"mlebook {PREVIOUS[0]}"}
     if old is not None:
-        before = compare(lambda: fit(Gamma(), x), lambda: old.fit(old.models.Gamma(), x), repeat=repeat)
-        details |= {"previous_s": before["reference_s"], "ratio_to_previous": before["ratio"],
-                    "previous_param_diff": float(np.max(np.abs(ours - old.fit(old.models.Gamma(), x).params)))}
+        before = compare(
+            lambda: fit(Gamma(), x), lambda: old.fit(old.models.Gamma(), x), repeat=repeat
+        )
+        details |= {
+            "previous_s": before["reference_s"],
+            "ratio_to_previous": before["ratio"],
+            "previous_param_diff": float(
+                np.max(np.abs(ours - old.fit(old.models.Gamma(), x).params))
+            ),
+        }
     faster = old is not None and details["ratio_to_previous"] <= 0.75
-    return {**timing, "title": f"fit(Gamma(), x) with standard errors, n = {n:,}",
-            "reference": "scipy.stats.gamma.fit(floc=0), estimates only",
-            "target": "ratio to mlebook 0.1.0 <= 0.75, log-likelihood >= scipy's - 1e-9 rel.", "max_ratio": None,
-            "param_diff": float(np.max(np.abs(ours - [shape, scale]))), "loglik_rel_diff": rel,
-            "details": details, "met": bool(faster and rel >= -1e-9)}
+    return {
+        **timing,
+        "title": f"fit(Gamma(), x) with standard errors, n = {n:,}",
+        "reference": "scipy.stats.gamma.fit(floc=0), estimates only",
+        "target": "ratio to mlebook 0.1.0 <= 0.75, log-likelihood >= scipy's - 1e-9 rel.",
+        "max_ratio": None,
+        "param_diff": float(np.max(np.abs(ours - [shape, scale]))),
+        "loglik_rel_diff": rel,
+        "details": details,
+        "met": bool(faster and rel >= -1e-9),
+    }
 
 
 def task_logistic(quick: bool) -> dict:
@@ -255,20 +297,32 @@ def task_logistic(quick: bool) -> dict:
     theirs, bse, llf = reference()
     param_diff = float(np.max(np.abs(ours.params_ - theirs.params)))
     se_rel = float(np.max(np.abs(ours.se_ / bse - 1)))
-    return {**timing, "title": f"logistic regression, n = {n:,}, d = {d}",
-            "reference": "statsmodels Logit().fit()",
-            "target": "ratio <= 1, coef. within 1e-8, SEs within 1e-8 rel.", "max_ratio": 1.0,
-            "param_diff": param_diff, "loglik_rel_diff": relative(ours.loglik_, llf),
-            "details": {"se_rel_diff": se_rel, "iterations": f"{ours.n_iter_} / {theirs.mle_retvals['iterations']}"},
-            "met": bool(timing["ratio"] <= 1.0 and param_diff <= 1e-8 and se_rel <= 1e-8)}
+    return {
+        **timing,
+        "title": f"logistic regression, n = {n:,}, d = {d}",
+        "reference": "statsmodels Logit().fit()",
+        "target": "ratio <= 1, coef. within 1e-8, SEs within 1e-8 rel.",
+        "max_ratio": 1.0,
+        "param_diff": param_diff,
+        "loglik_rel_diff": relative(ours.loglik_, llf),
+        "details": {
+            "se_rel_diff": se_rel,
+            "iterations": f"{ours.n_iter_} / {theirs.mle_retvals['iterations']}",
+        },
+        "met": bool(timing["ratio"] <= 1.0 and param_diff <= 1e-8 and se_rel <= 1e-8),
+    }
 
 
 def overlapping_mixture(n: int, rng: np.random.Generator) -> np.ndarray:
     """n points in 2-D from three Gaussians about two standard deviations apart."""
     means = np.array([[0.0, 0.0], [2.0, 0.5], [0.5, 2.0]])
-    covariances = np.array([[[1.0, 0.3], [0.3, 1.0]], [[1.0, -0.2], [-0.2, 0.6]], [[0.5, 0.0], [0.0, 1.2]]])
+    covariances = np.array(
+        [[[1.0, 0.3], [0.3, 1.0]], [[1.0, -0.2], [-0.2, 0.6]], [[0.5, 0.0], [0.0, 1.2]]]
+    )
     labels = rng.choice(3, size=n, p=[0.5, 0.3, 0.2])
-    noise = np.einsum("nij,nj->ni", np.linalg.cholesky(covariances)[labels], rng.standard_normal((n, 2)))
+    noise = np.einsum(
+        "nij,nj->ni", np.linalg.cholesky(covariances)[labels], rng.standard_normal((n, 2))
+    )
     return means[labels] + noise
 
 
@@ -284,30 +338,64 @@ def task_mixture(quick: bool) -> dict:
     c0 = np.repeat(np.cov(X, rowvar=False, bias=True)[None], 3, axis=0)
 
     def ours():
-        return GaussianMixture(n_components=3, tol=tol, convergence="scikit-learn", max_iter=100_000, reg_covar=reg,
-                               weights_init=w0, means_init=m0, covariances_init=c0).fit(X)
+        return GaussianMixture(
+            n_components=3,
+            tol=tol,
+            convergence="scikit-learn",
+            max_iter=100_000,
+            reg_covar=reg,
+            weights_init=w0,
+            means_init=m0,
+            covariances_init=c0,
+        ).fit(X)
 
     def theirs():
-        return SkGaussianMixture(3, covariance_type="full", tol=tol, max_iter=100_000, reg_covar=reg,
-                                 weights_init=w0, means_init=m0, precisions_init=np.linalg.inv(c0),
-                                 init_params="random_from_data", random_state=0).fit(X)
+        return SkGaussianMixture(
+            3,
+            covariance_type="full",
+            tol=tol,
+            max_iter=100_000,
+            reg_covar=reg,
+            weights_init=w0,
+            means_init=m0,
+            precisions_init=np.linalg.inv(c0),
+            init_params="random_from_data",
+            random_state=0,
+        ).fit(X)
 
-    a, b = ours(), theirs()                       # the fits compared; also the warm-up
+    a, b = ours(), theirs()  # the fits compared; also the warm-up
     timing = compare(ours, theirs, repeat=3 if quick else 5, budget=0.0)
     # The same number of iterations, so the ratio of total times is that of times per iteration.
     per_iteration = timing["ratio"] * b.n_iter_ / a.n_iter_
     ll_ours, ll_theirs = a.loglik_, b.score(X) * n
-    param_diff = max(float(np.max(np.abs(p - q))) for p, q in
-                     ((a.weights_, b.weights_), (a.means_, b.means_), (a.covariances_, b.covariances_)))
+    param_diff = max(
+        float(np.max(np.abs(p - q)))
+        for p, q in (
+            (a.weights_, b.weights_),
+            (a.means_, b.means_),
+            (a.covariances_, b.covariances_),
+        )
+    )
     rel = relative(ll_ours, ll_theirs)
-    return {**timing, "ratio": float(per_iteration), "ratio_of": "time per iteration",
-            "title": f"Gaussian mixture, k = 3, n = {n:,}, 2-D", "reference": "scikit-learn GaussianMixture",
-            "target": "ratio per iteration <= 1, same iterations, log-lik. within 1e-8 rel.", "max_ratio": 1.0,
-            "param_diff": param_diff, "loglik_rel_diff": rel,
-            "details": {"iterations": f"{a.n_iter_} / {b.n_iter_}",
-                        "ms_per_iteration": [1e3 * timing["mlebook_s"] / a.n_iter_,
-                                             1e3 * timing["reference_s"] / b.n_iter_]},
-            "met": bool(per_iteration <= 1.0 and a.n_iter_ == b.n_iter_ and abs(rel) <= 1e-8)}
+    return {
+        **timing,
+        "ratio": float(per_iteration),
+        "ratio_of": "time per iteration",
+        "title": f"Gaussian mixture, k = 3, n = {n:,}, 2-D",
+        "reference": "scikit-learn GaussianMixture",
+        "target": "ratio per iteration <= 1, same iterations, log-lik. within 1e-8 rel.",
+        "max_ratio": 1.0,
+        "param_diff": param_diff,
+        "loglik_rel_diff": rel,
+        "details": {
+            "iterations": f"{a.n_iter_} / {b.n_iter_}",
+            "ms_per_iteration": [
+                1e3 * timing["mlebook_s"] / a.n_iter_,
+                1e3 * timing["reference_s"] / b.n_iter_,
+            ],
+        },
+        "met": bool(per_iteration <= 1.0 and a.n_iter_ == b.n_iter_ and abs(rel) <= 1e-8),
+    }
 
 
 def gamma_profile_intervals(x: np.ndarray, level: float = 0.95) -> np.ndarray:
@@ -325,12 +413,18 @@ def gamma_profile_intervals(x: np.ndarray, level: float = 0.95) -> np.ndarray:
 
     def maximize(f, guess):
         """Maximum over t > 0 of f(t), searching over log(t) from the guess."""
-        res = optimize.minimize_scalar(lambda u: -f(np.exp(u)), bracket=(np.log(guess) - 0.1, np.log(guess) + 0.1),
-                                       method="brent", options={"xtol": 1e-12})
+        res = optimize.minimize_scalar(
+            lambda u: -f(np.exp(u)),
+            bracket=(np.log(guess) - 0.1, np.log(guess) + 0.1),
+            method="brent",
+            options={"xtol": 1e-12},
+        )
         return -res.fun, float(np.exp(res.x))
 
-    profiles = [lambda a: maximize(lambda s: loglik(a, s), mean / a)[0],    # shape; scale maximized
-                lambda s: maximize(lambda a: loglik(a, s), mean / s)[0]]    # scale; shape maximized
+    profiles = [
+        lambda a: maximize(lambda s: loglik(a, s), mean / a)[0],  # shape; scale maximized
+        lambda s: maximize(lambda a: loglik(a, s), mean / s)[0],
+    ]  # scale; shape maximized
     top, shape_hat = maximize(profiles[0], mean**2 / x.var())
     estimates = (shape_hat, mean / shape_hat)
     cut = top - stats.chi2.ppf(level, df=1) / 2
@@ -341,8 +435,12 @@ def gamma_profile_intervals(x: np.ndarray, level: float = 0.95) -> np.ndarray:
         inside = np.flatnonzero(excess > 0)
         if inside.size == 0 or inside[0] == 0 or inside[-1] == grid.size - 1:
             raise RuntimeError("the grid does not contain the whole interval; widen it")
-        ends = [optimize.brentq(lambda t: profile(t) - cut, grid[i], grid[i + 1], xtol=1e-13, rtol=1e-14)
-                for i in (inside[0] - 1, inside[-1])]
+        ends = [
+            optimize.brentq(
+                lambda t: profile(t) - cut, grid[i], grid[i + 1], xtol=1e-13, rtol=1e-14
+            )
+            for i in (inside[0] - 1, inside[-1])
+        ]
         intervals.append(ends)
     return np.array(intervals)
 
@@ -351,14 +449,25 @@ def task_profile(quick: bool) -> dict:
     n = 200 if quick else 1000
     x = Gamma().sample((2.5, 1.5), n, np.random.default_rng(SEED))
     ours = fit(Gamma(), x).conf_int(method="profile")
-    theirs = gamma_profile_intervals(x)           # the intervals compared; also the warm-up
-    timing = compare(lambda: fit(Gamma(), x).conf_int(method="profile"), lambda: gamma_profile_intervals(x),
-                     repeat=3, budget=0.0)
+    theirs = gamma_profile_intervals(x)  # the intervals compared; also the warm-up
+    timing = compare(
+        lambda: fit(Gamma(), x).conf_int(method="profile"),
+        lambda: gamma_profile_intervals(x),
+        repeat=3,
+        budget=0.0,
+    )
     param_diff = float(np.max(np.abs(ours - theirs)))
-    return {**timing, "title": f"profile-likelihood 95% intervals, Gamma, n = {n:,}",
-            "reference": "brute-force grid and bisection (scipy)", "target": "endpoints within 1e-6",
-            "max_ratio": None, "param_diff": param_diff, "loglik_rel_diff": None,
-            "details": {"intervals": ours.tolist()}, "met": bool(param_diff <= 1e-6)}
+    return {
+        **timing,
+        "title": f"profile-likelihood 95% intervals, Gamma, n = {n:,}",
+        "reference": "brute-force grid and bisection (scipy)",
+        "target": "endpoints within 1e-6",
+        "max_ratio": None,
+        "param_diff": param_diff,
+        "loglik_rel_diff": None,
+        "details": {"intervals": ours.tolist()},
+        "met": bool(param_diff <= 1e-6),
+    }
 
 
 # --------------------------------------------------------------------------- the book
@@ -370,11 +479,17 @@ def task_chapters(quick: bool) -> list[dict]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "chapters"
-        shutil.copytree(ROOT / "chapters", folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        shutil.copytree(
+            ROOT / "chapters", folder, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+        )
         for path in sorted(folder.glob("*.ipynb")):
             nb = nbformat.read(path, as_version=4)
-            client = NotebookClient(nb, timeout=600, kernel_name="python3",
-                                    resources={"metadata": {"path": str(folder)}})
+            client = NotebookClient(
+                nb,
+                timeout=600,
+                kernel_name="python3",
+                resources={"metadata": {"path": str(folder)}},
+            )
             start = time.perf_counter()
             try:
                 client.execute()
@@ -382,10 +497,21 @@ def task_chapters(quick: bool) -> list[dict]:
             except Exception as exc:  # a failing chapter is reported in the table, not fatal
                 error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1][:200]}"
             seconds = time.perf_counter() - start
-            rows.append({"task": f"chapter:{path.stem}", "kind": "chapter", "title": f"chapter {path.stem}",
-                         "mlebook_s": seconds, "reference": None, "reference_s": None, "ratio": None,
-                         "target": f"under {CHAPTER_SECONDS:g} s", "max_seconds": CHAPTER_SECONDS,
-                         "error": error, "met": bool(error is None and seconds < CHAPTER_SECONDS)})
+            rows.append(
+                {
+                    "task": f"chapter:{path.stem}",
+                    "kind": "chapter",
+                    "title": f"chapter {path.stem}",
+                    "mlebook_s": seconds,
+                    "reference": None,
+                    "reference_s": None,
+                    "ratio": None,
+                    "target": f"under {CHAPTER_SECONDS:g} s",
+                    "max_seconds": CHAPTER_SECONDS,
+                    "error": error,
+                    "met": bool(error is None and seconds < CHAPTER_SECONDS),
+                }
+            )
             print(f"  {path.stem}: {seconds:.1f} s{'  ' + error if error else ''}", flush=True)
     return rows
 
@@ -394,25 +520,53 @@ def task_build(quick: bool) -> dict:
     """Build the book from the stored outputs, in a copy of the project in a temporary folder."""
     import yaml
 
-    ignore = shutil.ignore_patterns(".venv", "_build", ".git", "dist", "results", "__pycache__", "*.egg-info",
-                                    ".pytest_cache", ".hypothesis", ".ipynb_checkpoints")
+    ignore = shutil.ignore_patterns(
+        ".venv",
+        "_build",
+        ".git",
+        "dist",
+        "results",
+        "__pycache__",
+        "*.egg-info",
+        ".pytest_cache",
+        ".hypothesis",
+        ".ipynb_checkpoints",
+    )
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "book"
         shutil.copytree(ROOT, copy, ignore=ignore)
         config = yaml.safe_load((copy / "_config.yml").read_text())
         config.setdefault("execute", {})["execute_notebooks"] = "off"
         (copy / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
-        cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(copy), "--builder", "html",
-               "--warningiserror", "--nitpick", "--keep-going"]
+        cmd = [
+            str(Path(sys.executable).parent / "jupyter-book"),
+            "build",
+            str(copy),
+            "--builder",
+            "html",
+            "--warningiserror",
+            "--nitpick",
+            "--keep-going",
+        ]
         start = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True)
         seconds = time.perf_counter() - start
-    error = None if proc.returncode == 0 else (proc.stdout + proc.stderr).strip().splitlines()[-1][:300]
+    error = (
+        None if proc.returncode == 0 else (proc.stdout + proc.stderr).strip().splitlines()[-1][:300]
+    )
     if error:
         print((proc.stdout + proc.stderr)[-3000:], file=sys.stderr)
-    return {"title": "book build (html) from the stored outputs", "kind": "build",
-            "mlebook_s": seconds, "reference": None, "reference_s": None, "ratio": None, "target": "",
-            "error": error, "met": error is None}
+    return {
+        "title": "book build (html) from the stored outputs",
+        "kind": "build",
+        "mlebook_s": seconds,
+        "reference": None,
+        "reference_s": None,
+        "ratio": None,
+        "target": "",
+        "error": error,
+        "met": error is None,
+    }
 
 
 # --------------------------------------------------------------------------- output
@@ -428,11 +582,22 @@ def machine_info() -> dict:
                 break
     except OSError:
         pass
-    return {"date": now(), "python": platform.python_version(), "numpy": np.__version__,
-            "scipy": scipy.__version__, "statsmodels": statsmodels.__version__, "scikit-learn": sklearn.__version__,
-            "mlebook": getattr(mlebook, "__version__", ""), "platform": platform.platform(), "cpu": cpu,
-            "cpu_count": os.cpu_count(), "blas_threads": 1,
-            "load_average_at_start": [round(v, 2) for v in os.getloadavg()] if hasattr(os, "getloadavg") else None}
+    return {
+        "date": now(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "statsmodels": statsmodels.__version__,
+        "scikit-learn": sklearn.__version__,
+        "mlebook": getattr(mlebook, "__version__", ""),
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cpu_count": os.cpu_count(),
+        "blas_threads": 1,
+        "load_average_at_start": [round(v, 2) for v in os.getloadavg()]
+        if hasattr(os, "getloadavg")
+        else None,
+    }
 
 
 def fmt_seconds(s: float | None) -> str:
@@ -451,9 +616,11 @@ def print_table(rows: list[dict]) -> None:
     print("-" * len(header))
     for r in rows:
         ratio = "-" if r.get("ratio") is None else f"{r['ratio']:.2f}"
-        print(f"{r['title'][:51]:<52}{fmt_seconds(r['mlebook_s']):>11}{fmt_seconds(r.get('reference_s')):>11}"
-              f"{ratio:>7}{fmt_diff(r.get('param_diff')):>14}{fmt_diff(r.get('loglik_rel_diff')):>13}"
-              f"  {'yes' if r['met'] else 'NO'}")
+        print(
+            f"{r['title'][:51]:<52}{fmt_seconds(r['mlebook_s']):>11}{fmt_seconds(r.get('reference_s')):>11}"
+            f"{ratio:>7}{fmt_diff(r.get('param_diff')):>14}{fmt_diff(r.get('loglik_rel_diff')):>13}"
+            f"  {'yes' if r['met'] else 'NO'}"
+        )
     for r in rows:
         if r.get("error"):
             print(f"{r['title']}: {r['error']}")
@@ -475,8 +642,13 @@ def draw_figure(rows: list[dict], path: Path) -> None:
     build = [r for r in rows if r["kind"] == "build"]
     panels = [p for p in (library, chapters) if p]
     heights = [len(p) + 1 for p in panels]
-    fig, axes = plt.subplots(len(panels), 1, figsize=(8, 0.3 * sum(heights) + 1.6),
-                             gridspec_kw={"height_ratios": heights}, squeeze=False)
+    fig, axes = plt.subplots(
+        len(panels),
+        1,
+        figsize=(8, 0.3 * sum(heights) + 1.6),
+        gridspec_kw={"height_ratios": heights},
+        squeeze=False,
+    )
     axes = axes[:, 0]
     if library:
         ax = axes[0]
@@ -491,13 +663,23 @@ def draw_figure(rows: list[dict], path: Path) -> None:
         ax.axvline(1.0, color="0.5", linewidth=1, linestyle=":")
         ax.set_xscale("log")
         targets = [r["max_ratio"] for r in library if r.get("max_ratio")]
-        low, high = min(0.2, 0.5 * min(ratios)), max([3.0, 1.5 * max(ratios)] + [1.5 * t for t in targets])
+        low, high = (
+            min(0.2, 0.5 * min(ratios)),
+            max([3.0, 1.5 * max(ratios)] + [1.5 * t for t in targets]),
+        )
         ax.set_xlim(low, high)
-        ax.set_xticks([t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20) if low <= t <= high])
+        ax.set_xticks(
+            [t for t in (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20) if low <= t <= high]
+        )
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.xaxis.set_minor_formatter(NullFormatter())
-        ax.set_yticks(y, [r["title"].split(",")[0] + (" (per iteration)" if r.get("ratio_of") else "")
-                          for r in library])
+        ax.set_yticks(
+            y,
+            [
+                r["title"].split(",")[0] + (" (per iteration)" if r.get("ratio_of") else "")
+                for r in library
+            ],
+        )
         ax.set_xlabel("mlebook's time / the reference's time (log scale)")
         ax.set_title("mlebook against the reference library (black tick: target)")
     if chapters:
@@ -525,8 +707,11 @@ def merge(path: Path, new_rows: list[dict], quick: bool) -> list[dict]:
         if old.get("settings", {}).get("quick") == quick:
             ran = {r["task"] for r in new_rows}
             ran_chapters = any(r["kind"] == "chapter" for r in new_rows)
-            kept = [r for r in old["rows"]
-                    if r["task"] not in ran and not (ran_chapters and r["kind"] == "chapter")]
+            kept = [
+                r
+                for r in old["rows"]
+                if r["task"] not in ran and not (ran_chapters and r["kind"] == "chapter")
+            ]
     order = {t: i for i, t in enumerate(TASKS)}
 
     def key(r):
@@ -536,24 +721,44 @@ def merge(path: Path, new_rows: list[dict], quick: bool) -> list[dict]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="small sizes and few repetitions: a smoke run")
-    parser.add_argument("--only", action="append", choices=TASKS, metavar="TASK",
-                        help=f"run only this task (repeatable): {', '.join(TASKS)}")
-    parser.add_argument("--no-book", action="store_true", help="skip the chapter notebooks and the book build")
-    parser.add_argument("--output", type=Path, help="JSON file to write (default: benchmarks/results/benchmarks.json, "
-                                                    "or a temporary folder with --quick)")
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes and few repetitions: a smoke run"
+    )
+    parser.add_argument(
+        "--only",
+        action="append",
+        choices=TASKS,
+        metavar="TASK",
+        help=f"run only this task (repeatable): {', '.join(TASKS)}",
+    )
+    parser.add_argument(
+        "--no-book", action="store_true", help="skip the chapter notebooks and the book build"
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        help="JSON file to write (default: benchmarks/results/benchmarks.json, "
+        "or a temporary folder with --quick)",
+    )
     args = parser.parse_args(argv)
 
     tasks = list(args.only or TASKS)
     if args.no_book:
         tasks = [t for t in tasks if t not in BOOK_TASKS]
-    output = args.output or (Path(tempfile.gettempdir()) / "mlebook-benchmarks-quick" / "benchmarks.json"
-                             if args.quick else DEFAULT_OUTPUT)
+    output = args.output or (
+        Path(tempfile.gettempdir()) / "mlebook-benchmarks-quick" / "benchmarks.json"
+        if args.quick
+        else DEFAULT_OUTPUT
+    )
     machine = machine_info()
-    print(f"{machine['date']}: {machine['cpu']}, {machine['cpu_count']} CPUs, load {machine['load_average_at_start']}; "
-          f"BLAS on one thread{'; quick sizes' if args.quick else ''}", flush=True)
+    print(
+        f"{machine['date']}: {machine['cpu']}, {machine['cpu_count']} CPUs, load {machine['load_average_at_start']}; "
+        f"BLAS on one thread{'; quick sizes' if args.quick else ''}",
+        flush=True,
+    )
 
     rows = []
     for task in tasks:
@@ -578,16 +783,23 @@ def main(argv: list[str] | None = None) -> int:
         slowest = max(chapters, key=lambda r: r["mlebook_s"])
         print(f"slowest chapter: {slowest['title']} ({slowest['mlebook_s']:.1f} s)")
 
-    machine["load_average_at_end"] = [round(v, 2) for v in os.getloadavg()] if hasattr(os, "getloadavg") else None
+    machine["load_average_at_end"] = (
+        [round(v, 2) for v in os.getloadavg()] if hasattr(os, "getloadavg") else None
+    )
     output.parent.mkdir(parents=True, exist_ok=True)
-    document = {"machine": machine, "settings": {"quick": args.quick, "tasks_run": tasks},
-                "rows": rows}
+    document = {
+        "machine": machine,
+        "settings": {"quick": args.quick, "tasks_run": tasks},
+        "rows": rows,
+    }
     output.write_text(json.dumps(document, indent=1) + "\n")
     draw_figure(rows, output.with_suffix(".png"))
     print(f"\nwrote {output} and {output.with_suffix('.png')}")
     if output == DEFAULT_OUTPUT:
-        print("then: .venv/bin/python scripts/report_benchmarks.py (README) and "
-              ".venv/bin/python scripts/execute_notebooks.py appendix/performance.ipynb")
+        print(
+            "then: .venv/bin/python scripts/report_benchmarks.py (README) and "
+            ".venv/bin/python scripts/execute_notebooks.py appendix/performance.ipynb"
+        )
     missed = [r["title"] for r in rows if not r["met"]]
     print("every target met" if not missed else f"targets missed: {'; '.join(missed)}")
     return 0

@@ -31,8 +31,8 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterator
 
 import numpy as np
 from scipy import stats
@@ -41,8 +41,14 @@ from . import validation as v
 from .intervals import interval_end, wald_interval
 from .models import Model
 
-__all__ = ["sampling_distribution", "standardized", "wald_intervals", "profile_intervals",
-           "coverage", "Coverage"]
+__all__ = [
+    "sampling_distribution",
+    "standardized",
+    "wald_intervals",
+    "profile_intervals",
+    "coverage",
+    "Coverage",
+]
 
 #: Samples are drawn in blocks of about this many numbers, so memory stays bounded.
 _BLOCK = 2**20
@@ -69,8 +75,14 @@ def _squeeze(estimates: np.ndarray) -> np.ndarray:
     return estimates[:, 0] if estimates.ndim == 2 and estimates.shape[1] == 1 else estimates
 
 
-def sampling_distribution(model: Model, params, n: int, n_sim: int, rng,
-                          estimator: Callable[[np.ndarray], np.ndarray] | None = None) -> np.ndarray:
+def sampling_distribution(
+    model: Model,
+    params,
+    n: int,
+    n_sim: int,
+    rng,
+    estimator: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> np.ndarray:
     """Simulate an estimator's sampling distribution: its value on ``n_sim`` independent samples.
 
     Parameters
@@ -99,7 +111,7 @@ def sampling_distribution(model: Model, params, n: int, n_sim: int, rng,
     --------
     >>> from mlebook.models import Poisson
     >>> rates = sampling_distribution(Poisson(), 4.0, n=100, n_sim=5000, rng=0)
-    >>> round(float(rates.std() * np.sqrt(100)), 1)   # sqrt(1 / I) with I = 1 / lam
+    >>> round(float(rates.std() * np.sqrt(100)), 1)  # sqrt(1 / I) with I = 1 / lam
     2.0
     """
     model = _check_model(model)
@@ -115,8 +127,10 @@ def sampling_distribution(model: Model, params, n: int, n_sim: int, rng,
         else:
             est = np.asarray(estimator(samples), dtype=float)
             if est.ndim == 0 or est.shape[0] != samples.shape[0] or est.ndim > 2:
-                raise ValueError(f"estimator must return one estimate per sample (per row): given "
-                                 f"{samples.shape[0]} samples it returned shape {est.shape}")
+                raise ValueError(
+                    f"estimator must return one estimate per sample (per row): given "
+                    f"{samples.shape[0]} samples it returned shape {est.shape}"
+                )
         blocks.append(est.reshape(samples.shape[0], -1))
     return _squeeze(np.concatenate(blocks))
 
@@ -149,7 +163,7 @@ def standardized(estimates, model: Model, params, n: int) -> np.ndarray:
     Examples
     --------
     >>> from mlebook.models import Poisson
-    >>> standardized([3.2, 2.8], Poisson(), 3.0, n=75)   # sqrt(75 / 3) * (lam_hat - 3)
+    >>> standardized([3.2, 2.8], Poisson(), 3.0, n=75)  # sqrt(75 / 3) * (lam_hat - 3)
     array([ 1., -1.])
     """
     model = _check_model(model)
@@ -158,8 +172,10 @@ def standardized(estimates, model: Model, params, n: int) -> np.ndarray:
     if est.ndim == 1 and model.n_params == 1:
         est = est[:, None]
     if est.ndim != 2 or est.shape[1] != model.n_params or est.shape[0] == 0:
-        raise ValueError(f"estimates must have shape (n_sim,) or (n_sim, {model.n_params}) for {model!r}, "
-                         f"got {np.shape(estimates)}")
+        raise ValueError(
+            f"estimates must have shape (n_sim,) or (n_sim, {model.n_params}) for {model!r}, "
+            f"got {np.shape(estimates)}"
+        )
     if not np.all(np.isfinite(est)):
         raise ValueError("estimates contains NaN or infinite values")
     space = model.parametrization()
@@ -174,8 +190,10 @@ def standardized(estimates, model: Model, params, n: int) -> np.ndarray:
 def _one_parameter(model) -> Model:
     model = _check_model(model)
     if model.n_params != 1:
-        raise ValueError(f"intervals here are for one-parameter models, got {model!r} with {model.n_params} "
-                         "parameters; use mlebook.fit(model, x).conf_int(method=...) for one sample")
+        raise ValueError(
+            f"intervals here are for one-parameter models, got {model!r} with {model.n_params} "
+            "parameters; use mlebook.fit(model, x).conf_int(method=...) for one sample"
+        )
     return model
 
 
@@ -190,7 +208,9 @@ def _distinct_samples(model: Model, samples) -> tuple[np.ndarray, np.ndarray, bo
     single = arr.ndim == 1
     arr = np.atleast_2d(arr)
     if arr.ndim != 2 or arr.shape[0] == 0:
-        raise ValueError(f"samples must be one sample (1-D) or one sample per row (2-D), got shape {arr.shape}")
+        raise ValueError(
+            f"samples must be one sample (1-D) or one sample per row (2-D), got shape {arr.shape}"
+        )
     model.check_samples(arr, axis=1, name="samples")  # every value in the model's support, finite
     distinct, inverse = np.unique(np.sort(arr, axis=1), axis=0, return_inverse=True)
     return distinct, inverse.ravel(), single
@@ -272,7 +292,7 @@ def profile_intervals(model: Model, samples, level: float = 0.95) -> np.ndarray:
     Examples
     --------
     >>> from mlebook.models import Bernoulli
-    >>> profile_intervals(Bernoulli(), [0, 0, 0, 0]).round(4)   # 1 - exp(-3.8415 / 8)
+    >>> profile_intervals(Bernoulli(), [0, 0, 0, 0]).round(4)  # 1 - exp(-3.8415 / 8)
     array([0.    , 0.3813])
     """
     model = _one_parameter(model)
@@ -290,8 +310,10 @@ def profile_intervals(model: Model, samples, level: float = 0.95) -> np.ndarray:
             return float(loglik(t, row)) - cut
 
         step = 0.5 * max(abs(est), 1e-3)
-        out[r] = [interval_end(excess, est, -1, low, step, margin=1e-12),
-                  interval_end(excess, est, 1, high, step, margin=1e-12)]
+        out[r] = [
+            interval_end(excess, est, -1, low, step, margin=1e-12),
+            interval_end(excess, est, 1, high, step, margin=1e-12),
+        ]
     return _finish(out, inverse, single)
 
 
@@ -329,15 +351,25 @@ class Coverage:
     degenerate: float
 
     def __str__(self) -> str:
-        return (f"coverage {self.estimate:.4f} (MC s.e. {self.se:.4f}), nominal {self.level:g}, "
-                f"n = {self.n}, {self.n_sim} samples")
+        return (
+            f"coverage {self.estimate:.4f} (MC s.e. {self.se:.4f}), nominal {self.level:g}, "
+            f"n = {self.n}, {self.n_sim} samples"
+        )
 
 
 _METHODS = {"wald": wald_intervals, "profile": profile_intervals}
 
 
-def coverage(interval, model: Model, params, n: int, n_sim: int, rng, level: float = 0.95,
-             target: float | None = None) -> Coverage:
+def coverage(
+    interval,
+    model: Model,
+    params,
+    n: int,
+    n_sim: int,
+    rng,
+    level: float = 0.95,
+    target: float | None = None,
+) -> Coverage:
     """Estimate by simulation how often an interval procedure covers the true value.
 
     Parameters
@@ -368,7 +400,9 @@ def coverage(interval, model: Model, params, n: int, n_sim: int, rng, level: flo
     --------
     >>> from mlebook.models import Gaussian
     >>> z = 1.959963984540054
-    >>> known_variance = lambda s, level: s.mean(axis=1)[:, None] + np.array([-z, z]) / np.sqrt(s.shape[1])
+    >>> known_variance = lambda s, level: (
+    ...     s.mean(axis=1)[:, None] + np.array([-z, z]) / np.sqrt(s.shape[1])
+    ... )
     >>> res = coverage(known_variance, Gaussian(), (0.0, 1.0), n=10, n_sim=4000, rng=0, target=0.0)
     >>> abs(res.estimate - 0.95) < 3 * res.se
     True
@@ -383,15 +417,19 @@ def coverage(interval, model: Model, params, n: int, n_sim: int, rng, level: flo
             raise ValueError(f"interval must be 'wald', 'profile' or a function, got {interval!r}")
         method = _METHODS[interval]
         _one_parameter(model)
-        interval_fn = lambda s, lev: method(model, s, lev)  # noqa: E731
+        interval_fn = lambda s, lev: method(model, s, lev)
     elif callable(interval):
         interval_fn = interval
     else:
-        raise TypeError(f"interval must be 'wald', 'profile' or a function, got {type(interval).__name__}")
+        raise TypeError(
+            f"interval must be 'wald', 'profile' or a function, got {type(interval).__name__}"
+        )
     if target is None:
         if model.n_params != 1:
-            raise ValueError(f"target is required for {model!r}, which has several parameters: "
-                             "give the true value the intervals should cover")
+            raise ValueError(
+                f"target is required for {model!r}, which has several parameters: "
+                "give the true value the intervals should cover"
+            )
         target = params
     target = v.check_real(target, "target")
 
@@ -399,15 +437,24 @@ def coverage(interval, model: Model, params, n: int, n_sim: int, rng, level: flo
     for samples in _draw(model, params, n, n_sim, rng):
         out = np.asarray(interval_fn(samples, level), dtype=float)
         if out.shape != (samples.shape[0], 2):
-            raise ValueError(f"interval must return shape ({samples.shape[0]}, 2) for {samples.shape[0]} "
-                             f"samples, got {out.shape}")
+            raise ValueError(
+                f"interval must return shape ({samples.shape[0]}, 2) for {samples.shape[0]} "
+                f"samples, got {out.shape}"
+            )
         ends.append(out)
     ends = np.concatenate(ends)
     lower, upper = ends[:, 0], ends[:, 1]
     covered = (lower <= target) & (target <= upper)
     c = float(covered.mean())
     width = upper - lower
-    return Coverage(estimate=c, se=float(np.sqrt(c * (1 - c) / n_sim)), level=level, n=n, n_sim=n_sim,
-                    below=float(np.mean(upper < target)), above=float(np.mean(lower > target)),
-                    mean_width=float(np.nanmean(width)) if np.any(np.isfinite(width)) else float("nan"),
-                    degenerate=float(np.mean(width == 0)))
+    return Coverage(
+        estimate=c,
+        se=float(np.sqrt(c * (1 - c) / n_sim)),
+        level=level,
+        n=n,
+        n_sim=n_sim,
+        below=float(np.mean(upper < target)),
+        above=float(np.mean(lower > target)),
+        mean_width=float(np.nanmean(width)) if np.any(np.isfinite(width)) else float("nan"),
+        degenerate=float(np.mean(width == 0)),
+    )

@@ -74,7 +74,10 @@ def is_positive_definite(information) -> bool:
 
     Examples
     --------
-    >>> is_positive_definite([[1.0, 0.0], [0.0, 1e-12]]), is_positive_definite([[1.0, 1.0], [1.0, 1.0]])
+    >>> (
+    ...     is_positive_definite([[1.0, 0.0], [0.0, 1e-12]]),
+    ...     is_positive_definite([[1.0, 1.0], [1.0, 1.0]]),
+    ... )
     (True, False)
     """
     return _clearly_positive_definite(_square(information, "information"))
@@ -92,8 +95,10 @@ def _clearly_positive_definite(H: np.ndarray) -> bool:
 
 
 def _not_positive_definite(H: np.ndarray) -> np.ndarray:
-    v.warn("the information matrix is not positive definite at the estimate: this is not a strict "
-           "local maximum, or the parameters are not identified; standard errors are NaN")
+    v.warn(
+        "the information matrix is not positive definite at the estimate: this is not a strict "
+        "local maximum, or the parameters are not identified; standard errors are NaN"
+    )
     return np.full(H.shape, np.nan)
 
 
@@ -118,7 +123,9 @@ def outer_product(scores) -> np.ndarray:
     if S.ndim == 1:
         S = S[:, None]
     if S.ndim != 2 or S.shape[0] == 0:
-        raise ValueError(f"scores must have shape (n, p), one row per observation, got {np.shape(scores)}")
+        raise ValueError(
+            f"scores must have shape (n, p), one row per observation, got {np.shape(scores)}"
+        )
     if not np.all(np.isfinite(S)):
         raise ValueError("scores contains NaN or infinite values")
     return S.T @ S
@@ -141,12 +148,14 @@ def sandwich(information, outer) -> np.ndarray:
 
     Examples
     --------
-    >>> sandwich([[2.0]], [[3.0]])   # 3 / 2**2
+    >>> sandwich([[2.0]], [[3.0]])  # 3 / 2**2
     array([[0.75]])
     """
     bread = inverse_information(information)
     meat = _square(outer, "outer")
     if meat.shape != bread.shape:
-        raise ValueError(f"information and outer must have the same shape, got {bread.shape} and {meat.shape}")
+        raise ValueError(
+            f"information and outer must have the same shape, got {bread.shape} and {meat.shape}"
+        )
     out = bread @ meat @ bread
     return (out + out.T) / 2

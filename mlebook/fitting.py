@@ -60,7 +60,9 @@ class _Likelihood:
     nobs: int | None = None
     grad: Callable[[np.ndarray], np.ndarray] | None = None  # of the nll
     hess: Callable[[np.ndarray], np.ndarray] | None = None  # of the nll: the observed information
-    score_obs: Callable[[np.ndarray], np.ndarray] | None = None  # (n, n_free), of the log-likelihood
+    score_obs: Callable[[np.ndarray], np.ndarray] | None = (
+        None  # (n, n_free), of the log-likelihood
+    )
     fisher: Callable[[np.ndarray], np.ndarray] | None = None  # expected information of the sample
 
 
@@ -170,7 +172,9 @@ def _check_fixed(fixed, names: tuple[str, ...]) -> dict[int, float]:
     if fixed is None:
         return {}
     if not isinstance(fixed, Mapping):
-        raise TypeError(f"fixed must be a mapping from parameter names to values, got {type(fixed).__name__}")
+        raise TypeError(
+            f"fixed must be a mapping from parameter names to values, got {type(fixed).__name__}"
+        )
     out = {}
     for name, value in fixed.items():
         if name not in names:
@@ -179,22 +183,30 @@ def _check_fixed(fixed, names: tuple[str, ...]) -> dict[int, float]:
     return out
 
 
-def _check_fixed_values(space: Box | Simplex, fixed: dict[int, float], names: tuple[str, ...]) -> None:
+def _check_fixed_values(
+    space: Box | Simplex, fixed: dict[int, float], names: tuple[str, ...]
+) -> None:
     """Fixed values must lie inside the parameter space (strictly, so the rest has room)."""
     bounds = space.params_bounds
     for j, value in fixed.items():
         low, high = bounds[j]
         if not low < value < high:
-            raise ValueError(f"fixed[{names[j]!r}] must lie inside the parameter space ({low:g}, {high:g}), "
-                             f"got {value:g}")
+            raise ValueError(
+                f"fixed[{names[j]!r}] must lie inside the parameter space ({low:g}, {high:g}), "
+                f"got {value:g}"
+            )
     if isinstance(space, Simplex) and fixed:
         total = sum(fixed.values())
         if len(fixed) == space.n_params:
             if abs(total - 1.0) > 1e-9:
-                raise ValueError(f"fixed probabilities must sum to 1 when all are fixed, got {total:.12g}")
+                raise ValueError(
+                    f"fixed probabilities must sum to 1 when all are fixed, got {total:.12g}"
+                )
         elif not total < 1.0:
-            raise ValueError(f"fixed probabilities must sum to less than 1, leaving room for the others, "
-                             f"got {total:.12g}")
+            raise ValueError(
+                f"fixed probabilities must sum to less than 1, leaving room for the others, "
+                f"got {total:.12g}"
+            )
 
 
 # --------------------------------------------------------------------------- the optimizer
@@ -263,16 +275,29 @@ def _maximize(lik: _Likelihood, r: _Restriction, q0: np.ndarray) -> _Optimum:
     u0 = core.unconstrain(q0)
     if search.hess is not None:
         try:
-            trace = optim.newton(search.grad, search.hess, u0, fun=search.nll, tol=1e-10, max_iter=50)
+            trace = optim.newton(
+                search.grad, search.hess, u0, fun=search.nll, tol=1e-10, max_iter=50
+            )
         except ValueError:  # not locally convex, or the steps left the domain: BFGS instead
             trace = None
         if trace is not None and trace.converged:
             value = search.nll(trace.x)
-            return _Optimum(core.constrain(trace.x), trace.x, value, trace.n_iter, trace.message, True, None)
+            return _Optimum(
+                core.constrain(trace.x), trace.x, value, trace.n_iter, trace.message, True, None
+            )
     fun, jac = (search.nll_and_grad, True) if search.grad is not None else (search.nll, None)
-    res = optimize.minimize(fun, u0, method="BFGS", jac=jac, options={"gtol": 1e-9, "maxiter": 2000})
-    return _Optimum(core.constrain(res.x), res.x, float(res.fun), int(res.nit), str(res.message), bool(res.success),
-                    np.atleast_2d(res.hess_inv))
+    res = optimize.minimize(
+        fun, u0, method="BFGS", jac=jac, options={"gtol": 1e-9, "maxiter": 2000}
+    )
+    return _Optimum(
+        core.constrain(res.x),
+        res.x,
+        float(res.fun),
+        int(res.nit),
+        str(res.message),
+        bool(res.success),
+        np.atleast_2d(res.hess_inv),
+    )
 
 
 # --------------------------------------------------------------------------- curvature
@@ -303,7 +328,9 @@ def _curvature(lik: _Likelihood, r: _Restriction, q: np.ndarray, opt: _Optimum, 
     return H, _numerical_gradient(f, q, steps)
 
 
-def _covariance(kind: str, lik: _Likelihood, r: _Restriction, q: np.ndarray, H: np.ndarray) -> np.ndarray:
+def _covariance(
+    kind: str, lik: _Likelihood, r: _Restriction, q: np.ndarray, H: np.ndarray
+) -> np.ndarray:
     """The covariance of ``q`` of the chosen kind (``H`` is positive definite here)."""
     theta = r.theta(q)
     if kind == "observed":
@@ -436,7 +463,9 @@ class FitResult:
     def _index(self, j) -> int:
         if isinstance(j, str):
             if j not in self.names:
-                raise ValueError(f"j: unknown parameter {j!r}; the parameters are {list(self.names)}")
+                raise ValueError(
+                    f"j: unknown parameter {j!r}; the parameters are {list(self.names)}"
+                )
             return self.names.index(j)
         j = v.check_positive_int(j, "j", minimum=0)
         if j >= self.params.size:
@@ -453,8 +482,10 @@ class FitResult:
         else:
             opt = _maximize(lik, r, r.start(start))
             if not np.isfinite(opt.nll):
-                raise RuntimeError(f"the profile likelihood of {self.names[j]} could not be maximized at "
-                                   f"{value:g}: {opt.message}")
+                raise RuntimeError(
+                    f"the profile likelihood of {self.names[j]} could not be maximized at "
+                    f"{value:g}: {opt.message}"
+                )
             theta = r.theta(opt.q)
         with np.errstate(divide="ignore", invalid="ignore"):
             return -float(lik.nll(theta)), lik.space.to_params(theta)
@@ -479,8 +510,17 @@ class FitResult:
 
 
 # --------------------------------------------------------------------------- fit
-def fit(model_or_negloglik, x=None, *, start=None, bounds=None, names=None, fixed=None,
-        cov: str = "observed", nobs: int | None = None) -> FitResult:
+def fit(
+    model_or_negloglik,
+    x=None,
+    *,
+    start=None,
+    bounds=None,
+    names=None,
+    fixed=None,
+    cov: str = "observed",
+    nobs: int | None = None,
+) -> FitResult:
     """Maximum likelihood by numerical optimization.
 
     Two forms:
@@ -535,23 +575,35 @@ def fit(model_or_negloglik, x=None, *, start=None, bounds=None, names=None, fixe
         if x is None:
             raise ValueError("x is required when fitting a model: fit(model, x)")
         if bounds is not None or names is not None or nobs is not None:
-            raise ValueError("bounds, names and nobs come from the model and its data; do not pass them with a model")
+            raise ValueError(
+                "bounds, names and nobs come from the model and its data; do not pass them with a model"
+            )
         data = model.check_data(x)
         model.core.check_estimable(data)
         lik = _model_likelihood(model, data)
-        start_params = model.params_vector(model.check_params(model.default_start(data) if start is None else start))
+        start_params = model.params_vector(
+            model.check_params(model.default_start(data) if start is None else start)
+        )
     elif callable(model_or_negloglik):
         if x is not None:
-            raise ValueError("x is only for models; a negative log-likelihood function closes over its data")
+            raise ValueError(
+                "x is only for models; a negative log-likelihood function closes over its data"
+            )
         if start is None:
-            raise ValueError("start is required when fitting a function: fit(negloglik, start=[...])")
+            raise ValueError(
+                "start is required when fitting a function: fit(negloglik, start=[...])"
+            )
         if cov != "observed":
-            raise ValueError(f"cov={cov!r} needs the per-observation scores or the Fisher information, which only "
-                             "a model provides; a function gives cov='observed' (from its Hessian)")
+            raise ValueError(
+                f"cov={cov!r} needs the per-observation scores or the Fisher information, which only "
+                "a model provides; a function gives cov='observed' (from its Hessian)"
+            )
         lik, start_params = _function_likelihood(model_or_negloglik, start, bounds, names, nobs)
     else:
-        raise TypeError("the first argument must be an mlebook model or a negative log-likelihood "
-                        f"function, got {type(model_or_negloglik).__name__}")
+        raise TypeError(
+            "the first argument must be an mlebook model or a negative log-likelihood "
+            f"function, got {type(model_or_negloglik).__name__}"
+        )
 
     held = _check_fixed(fixed, lik.names)
     _check_fixed_values(lik.space, held, lik.names)
@@ -567,26 +619,45 @@ def fit(model_or_negloglik, x=None, *, start=None, bounds=None, names=None, fixe
         raise ValueError("the negative log-likelihood is not finite at start")
     result = _fit_restricted(lik, r, q0, cov, model)
     if result.on_boundary:
-        where = ", ".join(f"{name} = {value:.3g}" for name, value in zip(result.names, result.params))
-        v.warn(f"the maximum lies on the boundary of the parameter space ({where}): the standard errors "
-               "are NaN there and Wald intervals are unusable (the textbook Wald interval collapses to "
-               "the single point estimate); use conf_int(method='profile')")
+        where = ", ".join(
+            f"{name} = {value:.3g}" for name, value in zip(result.names, result.params)
+        )
+        v.warn(
+            f"the maximum lies on the boundary of the parameter space ({where}): the standard errors "
+            "are NaN there and Wald intervals are unusable (the textbook Wald interval collapses to "
+            "the single point estimate); use conf_int(method='profile')"
+        )
     if not result.converged:
         v.warn(f"the optimizer did not converge ({result.message}); check the start and the model")
     return result
 
 
-def _fit_restricted(lik: _Likelihood, r: _Restriction, q0: np.ndarray, cov: str, model) -> FitResult:
+def _fit_restricted(
+    lik: _Likelihood, r: _Restriction, q0: np.ndarray, cov: str, model
+) -> FitResult:
     """Maximize over the free coordinates, then measure the curvature and the covariance."""
     names = lik.names
     fixed = {names[j]: value for j, value in r.fixed.items()}
     k = lik.space.n_params
     if r.n_free == 0:
         theta = r.theta(q0)
-        return FitResult(params=lik.space.to_params(theta), loglik=-float(lik.nll(theta)), cov=np.zeros((k, k)),
-                         se=np.zeros(k), cov_type=cov, converged=True, on_boundary=False, names=names, fixed=fixed, n_free=0,
-                         nobs=lik.nobs, n_iter=0, message="every parameter is fixed", model=model,
-                         _likelihood=lik)
+        return FitResult(
+            params=lik.space.to_params(theta),
+            loglik=-float(lik.nll(theta)),
+            cov=np.zeros((k, k)),
+            se=np.zeros(k),
+            cov_type=cov,
+            converged=True,
+            on_boundary=False,
+            names=names,
+            fixed=fixed,
+            n_free=0,
+            nobs=lik.nobs,
+            n_iter=0,
+            message="every parameter is fixed",
+            model=model,
+            _likelihood=lik,
+        )
     opt = _maximize(lik, r, q0)
     q = opt.q
     theta = r.theta(q)
@@ -608,13 +679,29 @@ def _fit_restricted(lik: _Likelihood, r: _Restriction, q0: np.ndarray, cov: str,
     cov_params = G @ cov_q @ G.T
     with np.errstate(invalid="ignore"):
         se = np.sqrt(np.diag(cov_params))
-    return FitResult(params=lik.space.to_params(theta), loglik=loglik, cov=cov_params, se=se, cov_type=cov,
-                     converged=converged, on_boundary=on_boundary, names=names, fixed=fixed, n_free=m, nobs=lik.nobs, n_iter=opt.n_iter,
-                     message=opt.message, model=model, _likelihood=lik)
+    return FitResult(
+        params=lik.space.to_params(theta),
+        loglik=loglik,
+        cov=cov_params,
+        se=se,
+        cov_type=cov,
+        converged=converged,
+        on_boundary=on_boundary,
+        names=names,
+        fixed=fixed,
+        n_free=m,
+        nobs=lik.nobs,
+        n_iter=opt.n_iter,
+        message=opt.message,
+        model=model,
+        _likelihood=lik,
+    )
 
 
 # --------------------------------------------------------------------------- numerical derivatives
-def numerical_hessian(f: Callable[[np.ndarray], float], x: Sequence[float], scale: Sequence[float]) -> np.ndarray:
+def numerical_hessian(
+    f: Callable[[np.ndarray], float], x: Sequence[float], scale: Sequence[float]
+) -> np.ndarray:
     """Hessian of a scalar function by adaptive central differences (``scipy.differentiate``).
 
     Parameters
@@ -649,7 +736,9 @@ def _hessian(f, x: np.ndarray, scale: np.ndarray) -> np.ndarray:
     return (H + H.T) / 2
 
 
-def _numerical_gradient(f: Callable[[np.ndarray], float], x: np.ndarray, scale: np.ndarray) -> np.ndarray:
+def _numerical_gradient(
+    f: Callable[[np.ndarray], float], x: np.ndarray, scale: np.ndarray
+) -> np.ndarray:
     """Gradient by adaptive central differences, with the steps of :func:`numerical_hessian`."""
     return _scipy_jacobian(_scaled(f, x, scale), np.zeros_like(x), initial_step=0.5).df / scale
 

@@ -12,7 +12,7 @@ array([0.643, 0.817])
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 from scipy import optimize, stats
@@ -48,7 +48,9 @@ def wald_interval(estimate, se, level: float = 0.95) -> np.ndarray:
     est = v.as_array(estimate, "estimate")
     se = v.as_array(se, "se")
     if est.shape != se.shape:
-        raise ValueError(f"estimate and se must have the same shape, got {est.shape} and {se.shape}")
+        raise ValueError(
+            f"estimate and se must have the same shape, got {est.shape} and {se.shape}"
+        )
     if np.any(se < 0):
         raise ValueError("se must be non-negative")
     return _wald(est, se, level)
@@ -59,8 +61,14 @@ def _wald(est: np.ndarray, se: np.ndarray, level: float) -> np.ndarray:
     return np.stack([est - z * se, est + z * se], axis=-1)
 
 
-def interval_end(excess: Callable[[float], float], estimate: float, direction: int, bound: float,
-                 step: float | None = None, margin: float = 1e-9) -> float:
+def interval_end(
+    excess: Callable[[float], float],
+    estimate: float,
+    direction: int,
+    bound: float,
+    step: float | None = None,
+    margin: float = 1e-9,
+) -> float:
     """One end of a likelihood interval: where ``excess`` crosses zero on one side of the estimate.
 
     ``excess(t)`` is the (profile) log-likelihood at ``t`` minus the cut-off, positive at the
@@ -82,8 +90,10 @@ def interval_end(excess: Callable[[float], float], estimate: float, direction: i
     if np.isnan(bound):
         raise ValueError("bound must be a number or an infinity, got nan")
     if (bound - estimate) * direction < 0:
-        raise ValueError(f"bound must lie on the side of the estimate that direction points to: got bound {bound:g}, "
-                         f"estimate {estimate:g}, direction {direction}")
+        raise ValueError(
+            f"bound must lie on the side of the estimate that direction points to: got bound {bound:g}, "
+            f"estimate {estimate:g}, direction {direction}"
+        )
     margin = v.check_positive(margin, "margin")
     if step is not None:
         step = v.check_positive(step, "step")
@@ -96,9 +106,17 @@ def interval_end(excess: Callable[[float], float], estimate: float, direction: i
             near = bound - direction * margin * max(1.0, abs(bound))
             if (near - estimate) * direction <= 0 or excess(near) >= 0:  # the boundary is the end
                 return float(bound)
-            return float(optimize.brentq(excess, min(inside, near), max(inside, near), xtol=1e-13, rtol=1e-13))
+            return float(
+                optimize.brentq(
+                    excess, min(inside, near), max(inside, near), xtol=1e-13, rtol=1e-13
+                )
+            )
         if excess(trial) < 0:
-            return float(optimize.brentq(excess, min(inside, trial), max(inside, trial), xtol=1e-13, rtol=1e-13))
+            return float(
+                optimize.brentq(
+                    excess, min(inside, trial), max(inside, trial), xtol=1e-13, rtol=1e-13
+                )
+            )
         inside = trial
         step *= 2
     raise RuntimeError("the likelihood never fell below the cut-off; is the parameter identified?")

@@ -87,8 +87,10 @@ def _check_reduction(reduction) -> str:
 
 def _check_same_length(a: np.ndarray, b: np.ndarray, name_a: str, name_b: str) -> None:
     if a.shape[0] != b.shape[0]:
-        raise ValueError(f"{name_a} has {a.shape[0]} values but {name_b} has {b.shape[0]}: "
-                         "they must describe the same samples")
+        raise ValueError(
+            f"{name_a} has {a.shape[0]} values but {name_b} has {b.shape[0]}: "
+            "they must describe the same samples"
+        )
 
 
 def _unit_interval(x: np.ndarray, name: str) -> np.ndarray:
@@ -106,7 +108,9 @@ def _as_rows(q, name: str) -> tuple[np.ndarray, bool]:
     """A matrix with one row per sample, and whether the input was ONE distribution (1-D)."""
     ndim = _ndim(q, name)
     if ndim == 0:
-        raise ValueError(f"{name} must be a vector or a matrix with one row per sample, got a scalar")
+        raise ValueError(
+            f"{name} must be a vector or a matrix with one row per sample, got a scalar"
+        )
     if ndim == 1:
         return v.as_data(q, name=name)[None, :], True
     return v.as_matrix(q, name), False
@@ -137,7 +141,9 @@ def _target_rows(target, shape: tuple[int, int], single: bool, name: str) -> np.
     rows, _ = _distribution_rows(target, name)
     if rows.shape != (n, k):
         want = (k,) if single else (n, k)
-        raise ValueError(f"{name} has shape {np.shape(target)} but the predictions have shape {want}")
+        raise ValueError(
+            f"{name} has shape {np.shape(target)} but the predictions have shape {want}"
+        )
     return rows
 
 
@@ -318,7 +324,7 @@ def gaussian_nll(y, mean, sigma2, *, reduction: str = "mean"):
 
     Examples
     --------
-    >>> round(gaussian_nll([0.0, 2.0], [0.0, 0.0], 1.0), 4)   # log(2 pi) / 2 + 4 / 4
+    >>> round(gaussian_nll([0.0, 2.0], [0.0, 0.0], 1.0), 4)  # log(2 pi) / 2 + 4 / 4
     1.9189
     """
     reduction = _check_reduction(reduction)
@@ -357,7 +363,7 @@ def poisson_nll(y, rate, *, from_log: bool = False, full: bool = True, reduction
 
     Examples
     --------
-    >>> round(poisson_nll([0, 2], [0.0, 2.0]), 4)   # (0 + 2 - 2 log 2 + log 2!) / 2
+    >>> round(poisson_nll([0, 2], [0.0, 2.0]), 4)  # (0 + 2 - 2 log 2 + log 2!) / 2
     0.6534
     """
     reduction = _check_reduction(reduction)
@@ -366,7 +372,7 @@ def poisson_nll(y, rate, *, from_log: bool = False, full: bool = True, reduction
     r = v.as_data(rate, name="rate")
     _check_same_length(y, r, "y", "rate")
     if from_log:
-        with np.errstate(over="ignore"):   # a log-rate above ~709 means an infinite loss
+        with np.errstate(over="ignore"):  # a log-rate above ~709 means an infinite loss
             per = np.exp(r) - y * r
     else:
         if r.min() < 0:
@@ -413,5 +419,7 @@ def _check_axis(axis, ndim: int) -> int:
     if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
         raise TypeError(f"axis must be an integer, got {type(axis).__name__}")
     if not -ndim <= axis < ndim:
-        raise ValueError(f"axis must be between {-ndim} and {ndim - 1} for z with {ndim} dimension(s), got {axis}")
+        raise ValueError(
+            f"axis must be between {-ndim} and {ndim - 1} for z with {ndim} dimension(s), got {axis}"
+        )
     return int(axis)

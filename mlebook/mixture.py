@@ -75,13 +75,19 @@ def _check_params(weights, means, covariances, n_features: int | None = None):
     weights = v.check_probability_vector(weights, k, "weights", closed=False, atol=1e-8)
     covariances = v.as_array(covariances, "covariances")
     if covariances.shape != (k, d, d):
-        raise ValueError(f"covariances must have shape (n_components, n_features, n_features) = "
-                         f"{(k, d, d)}, got {covariances.shape}")
+        raise ValueError(
+            f"covariances must have shape (n_components, n_features, n_features) = "
+            f"{(k, d, d)}, got {covariances.shape}"
+        )
     v.check_finite(covariances, "covariances")
     if not np.allclose(covariances, np.swapaxes(covariances, 1, 2), rtol=1e-10, atol=1e-12):
         raise ValueError("covariances must be symmetric matrices")
-    return weights / weights.sum(), means, covariances, _cholesky(covariances, floor=0.0,
-                                                                  what="covariances")
+    return (
+        weights / weights.sum(),
+        means,
+        covariances,
+        _cholesky(covariances, floor=0.0, what="covariances"),
+    )
 
 
 def _cholesky(covariances: np.ndarray, floor: float, what: str) -> np.ndarray:
@@ -105,13 +111,15 @@ def _cholesky(covariances: np.ndarray, floor: float, what: str) -> np.ndarray:
     j = int(bad[0])
     smallest_eig = float(np.linalg.eigvalsh(covariances[j])[0])
     if what == "covariances":
-        raise SingularityError(f"covariances[{j}] is not positive definite (smallest eigenvalue "
-                               f"{smallest_eig:.3g})")
+        raise SingularityError(
+            f"covariances[{j}] is not positive definite (smallest eigenvalue {smallest_eig:.3g})"
+        )
     raise SingularityError(
         f"{what}: the covariance of component {j} (counting from 0) became singular (smallest eigenvalue "
         f"{smallest_eig:.3g}). The component has collapsed onto too few points, where the "
         "likelihood is unbounded: it grows without limit as the variance shrinks. Use "
-        "reg_covar > 0 (the default is 1e-6), fewer components, or another start.")
+        "reg_covar > 0 (the default is 1e-6), fewer components, or another start."
+    )
 
 
 def _check_resp(resp, n_samples: int, name: str = "resp") -> np.ndarray:
@@ -119,8 +127,10 @@ def _check_resp(resp, n_samples: int, name: str = "resp") -> np.ndarray:
     if resp.shape[0] != n_samples:
         raise ValueError(f"{name} has {resp.shape[0]} rows but X has {n_samples} samples")
     if resp.min() < 0 or not np.allclose(resp.sum(axis=1), 1.0, atol=1e-8):
-        raise ValueError(f"{name} must have non-negative rows that sum to 1 (one probability "
-                         "vector over the components per sample)")
+        raise ValueError(
+            f"{name} must have non-negative rows that sum to 1 (one probability "
+            "vector over the components per sample)"
+        )
     return resp
 
 
@@ -135,11 +145,11 @@ def _log_gaussian(X: np.ndarray, means: np.ndarray, chol: np.ndarray) -> np.ndar
     """
     d = X.shape[1]
     k = means.shape[0]
-    inv = np.linalg.solve(chol, np.broadcast_to(np.eye(d), chol.shape))   # L_j^{-1}, (k, d, d)
-    y = X @ inv.transpose(2, 0, 1).reshape(d, k * d)                     # (n, k d)
-    y -= np.einsum("jab,jb->ja", inv, means).reshape(-1)                  # minus L_j^{-1} mu_j
+    inv = np.linalg.solve(chol, np.broadcast_to(np.eye(d), chol.shape))  # L_j^{-1}, (k, d, d)
+    y = X @ inv.transpose(2, 0, 1).reshape(d, k * d)  # (n, k d)
+    y -= np.einsum("jab,jb->ja", inv, means).reshape(-1)  # minus L_j^{-1} mu_j
     y *= y
-    out = y @ np.kron(np.eye(k), np.ones((d, 1)))                         # sum each block: |y_ij|^2
+    out = y @ np.kron(np.eye(k), np.ones((d, 1)))  # sum each block: |y_ij|^2
     out += 2 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(axis=1) + d * LOG_2PI
     out *= -0.5
     return out
@@ -290,7 +300,9 @@ def lower_bound(X, resp, weights, means, covariances) -> float:
     resp = _check_resp(resp, X.shape[0])
     weights, means, _, chol = _check_params(weights, means, covariances, X.shape[1])
     if resp.shape[1] != means.shape[0]:
-        raise ValueError(f"resp has {resp.shape[1]} columns but there are {means.shape[0]} components")
+        raise ValueError(
+            f"resp has {resp.shape[1]} columns but there are {means.shape[0]} components"
+        )
     joint = _log_gaussian(X, means, chol) + np.log(weights)
     safe = np.where(resp > 0, resp, 1.0)
     return float(np.sum(np.where(resp > 0, resp * (joint - np.log(safe)), 0.0)))
@@ -384,11 +396,21 @@ class GaussianMixture(DensityMixin, BaseEstimator):
     True
     """
 
-    def __init__(self, *, n_components: int = 1, tol: float = 1e-10, convergence: str = "gain",
-                 max_iter: int = 10_000, reg_covar: float = 1e-6, n_init: int = 1,
-                 init_params: str = "k-means++", rng: int | np.random.Generator = 0,
-                 weights_init: ArrayLike | None = None, means_init: ArrayLike | None = None,
-                 covariances_init: ArrayLike | None = None):
+    def __init__(
+        self,
+        *,
+        n_components: int = 1,
+        tol: float = 1e-10,
+        convergence: str = "gain",
+        max_iter: int = 10_000,
+        reg_covar: float = 1e-6,
+        n_init: int = 1,
+        init_params: str = "k-means++",
+        rng: int | np.random.Generator = 0,
+        weights_init: ArrayLike | None = None,
+        means_init: ArrayLike | None = None,
+        covariances_init: ArrayLike | None = None,
+    ):
         self.n_components = n_components
         self.tol = tol
         self.convergence = convergence
@@ -429,11 +451,15 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         n, d = X.shape
         k = v.check_positive_int(self.n_components, "n_components")
         if k > n:
-            raise ValueError(f"n_components={k} is larger than the number of samples {n}: "
-                             "each component needs data")
+            raise ValueError(
+                f"n_components={k} is larger than the number of samples {n}: "
+                "each component needs data"
+            )
         tol = v.check_positive(self.tol, "tol", allow_zero=True)
         if self.convergence not in CONVERGENCE_RULES:
-            raise ValueError(f"convergence must be one of {CONVERGENCE_RULES}, got {self.convergence!r}")
+            raise ValueError(
+                f"convergence must be one of {CONVERGENCE_RULES}, got {self.convergence!r}"
+            )
         max_iter = v.check_positive_int(self.max_iter, "max_iter")
         reg = v.check_positive(self.reg_covar, "reg_covar", allow_zero=True)
         n_init = v.check_positive_int(self.n_init, "n_init")
@@ -442,7 +468,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         given = self._check_init(k, d, n_init)
         rng = v.check_rng(self.rng, "rng")
         # Below this, a variance is rounding noise at the scale of the data.
-        floor = 10 * np.finfo(float).eps * max(float(np.max(np.var(X, axis=0))), np.finfo(float).tiny)
+        floor = (
+            10 * np.finfo(float).eps * max(float(np.max(np.var(X, axis=0))), np.finfo(float).tiny)
+        )
 
         best = None
         finals = []
@@ -463,27 +491,41 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         self.n_iter_ = len(best["trace"])
         self.nobs_, self.n_features_in_ = n, d
         if not self.converged_:
-            v.warn(f"GaussianMixture did not converge in max_iter={max_iter} iterations (tol={tol:g}); "
-                   "increase max_iter")
+            v.warn(
+                f"GaussianMixture did not converge in max_iter={max_iter} iterations (tol={tol:g}); "
+                "increase max_iter"
+            )
         return self
 
     def _check_init(self, k: int, d: int, n_init: int) -> dict:
         """The given starting values, checked once: a dict with the ones that are not None."""
-        given = {name: value for name, value in (("weights", self.weights_init), ("means", self.means_init),
-                                                 ("covariances", self.covariances_init)) if value is not None}
+        given = {
+            name: value
+            for name, value in (
+                ("weights", self.weights_init),
+                ("means", self.means_init),
+                ("covariances", self.covariances_init),
+            )
+            if value is not None
+        }
         if not given:
             return given
         if n_init > 1:
-            raise ValueError("n_init > 1 draws new starting values, which would replace the given "
-                             "weights_init/means_init/covariances_init; use n_init=1 with them")
+            raise ValueError(
+                "n_init > 1 draws new starting values, which would replace the given "
+                "weights_init/means_init/covariances_init; use n_init=1 with them"
+            )
         # Stand-ins for the values not given, only to check the given ones against each other.
         means = v.as_matrix(given["means"], "means_init") if "means" in given else np.zeros((k, d))
         if means.shape[0] != k:
             raise ValueError(f"means_init must have n_components={k} rows")
         try:
-            weights, means, covariances, _ = _check_params(given.get("weights", np.full(k, 1.0 / k)), means,
-                                                           given.get("covariances", np.broadcast_to(np.eye(d),
-                                                                                                    (k, d, d))), d)
+            weights, means, covariances, _ = _check_params(
+                given.get("weights", np.full(k, 1.0 / k)),
+                means,
+                given.get("covariances", np.broadcast_to(np.eye(d), (k, d, d))),
+                d,
+            )
         except SingularityError:
             raise
         except ValueError as exc:
@@ -505,22 +547,25 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         weights = given.get("weights", weights)
         means = given.get("means", means)
         covariances = given.get("covariances", covariances)
-        chol = _cholesky(covariances, floor, "the starting covariances (the data may have no "
-                         "spread in some direction)")
+        chol = _cholesky(
+            covariances,
+            floor,
+            "the starting covariances (the data may have no spread in some direction)",
+        )
         return weights, means, covariances, chol
 
     def _em(self, X, weights, means, covariances, chol, *, reg, tol, max_iter, floor):
         """Run EM from one start: alternate E- and M-steps until the mean gain is below tol."""
         n = X.shape[0]
-        resp, log_norm = _posterior(X, weights, means, chol)          # E-step
+        resp, log_norm = _posterior(X, weights, means, chol)  # E-step
         current = float(log_norm.sum())
         initial, trace, converged = current, [], False
-        gain = np.inf                                                 # no iteration run yet
+        gain = np.inf  # no iteration run yet
         for it in range(1, max_iter + 1):
             previous_gain = gain
-            weights, means, covariances = _m_step(X, resp, reg)       # M-step
+            weights, means, covariances = _m_step(X, resp, reg)  # M-step
             chol = _cholesky(covariances, floor, f"EM iteration {it}")
-            resp, log_norm = _posterior(X, weights, means, chol)      # E-step
+            resp, log_norm = _posterior(X, weights, means, chol)  # E-step
             new = float(log_norm.sum())
             trace.append(new)
             gain, current = (new - current) / n, new
@@ -528,8 +573,14 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             if abs(tested) < tol:
                 converged = True
                 break
-        return {"params": (weights, means, covariances), "chol": chol, "loglik": current,
-                "trace": trace, "initial": initial, "converged": converged}
+        return {
+            "params": (weights, means, covariances),
+            "chol": chol,
+            "loglik": current,
+            "trace": trace,
+            "initial": initial,
+            "converged": converged,
+        }
 
     # ------------------------------------------------------------------ using the fit
     def _check_X(self, X) -> np.ndarray:
@@ -537,8 +588,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
             raise ValueError("this GaussianMixture is not fitted yet: call fit(X) first")
         X = v.as_matrix(X, "X")
         if X.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {X.shape[1]} features but the model was fitted with "
-                             f"{self.n_features_in_}")
+            raise ValueError(
+                f"X has {X.shape[1]} features but the model was fitted with {self.n_features_in_}"
+            )
         return X
 
     def score_samples(self, X: ArrayLike) -> np.ndarray:
@@ -559,7 +611,9 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         """The most probable component of each sample."""
         return np.argmax(self.predict_proba(X), axis=1)
 
-    def sample(self, n_samples: int, rng: int | np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    def sample(
+        self, n_samples: int, rng: int | np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Draw ``n_samples`` points from the fitted mixture.
 
         Parameters

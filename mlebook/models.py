@@ -126,15 +126,23 @@ class Parameter:
     @property
     def bounds(self) -> tuple[float | None, float | None]:
         """``(low, high)`` with ``None`` for an open end, as :class:`~mlebook.parametrization.Box` takes."""
-        return (self.low if np.isfinite(self.low) else None, self.high if np.isfinite(self.high) else None)
+        return (
+            self.low if np.isfinite(self.low) else None,
+            self.high if np.isfinite(self.high) else None,
+        )
 
     def check(self, value: Any, closed: bool = False) -> float:
         """``value`` as a float, after checking it lies in the parameter's interval
         (including the finite ends when both ``closed`` and the parameter admit them)."""
         at_ends = v.check_bool(closed, "closed") and self.closed
-        return v.check_in_interval(value, self.name, self.low, self.high,
-                                   closed_low=at_ends and bool(np.isfinite(self.low)),
-                                   closed_high=at_ends and bool(np.isfinite(self.high)))
+        return v.check_in_interval(
+            value,
+            self.name,
+            self.low,
+            self.high,
+            closed_low=at_ends and bool(np.isfinite(self.low)),
+            closed_high=at_ends and bool(np.isfinite(self.high)),
+        )
 
 
 @dataclass(frozen=True)
@@ -305,7 +313,9 @@ class Model(ABC):
 
     def sample(self, params, size, rng) -> np.ndarray:
         """Draw ``size`` i.i.d. observations using the generator ``rng`` (or an int seed)."""
-        return self._sample(self.check_params(params, closed=True), v.check_size(size), v.check_rng(rng))
+        return self._sample(
+            self.check_params(params, closed=True), v.check_size(size), v.check_rng(rng)
+        )
 
     @abstractmethod
     def logpdf_sym(self) -> SymbolicDensity:
@@ -314,10 +324,16 @@ class Model(ABC):
     @cached_property
     def core(self) -> ModelCore:
         """The same mathematics without input checks (see :class:`ModelCore`)."""
-        return ModelCore(loglik=self._loglik, loglik_obs=self._logpdf, score=self._score,
-                         score_obs=self._score_obs, observed_information=self._observed_information,
-                         fisher_information=self._fisher_information, mle=self._mle,
-                         check_estimable=self._check_estimable)
+        return ModelCore(
+            loglik=self._loglik,
+            loglik_obs=self._logpdf,
+            score=self._score,
+            score_obs=self._score_obs,
+            observed_information=self._observed_information,
+            fisher_information=self._fisher_information,
+            mle=self._mle,
+            check_estimable=self._check_estimable,
+        )
 
     def default_start(self, x) -> np.ndarray:
         """A neutral starting point for :func:`mlebook.fitting.fit` on the sample ``x``:
@@ -424,7 +440,9 @@ class Bernoulli(Model):
     def logpdf_sym(self):
         x = sp.Symbol("x", integer=True, nonnegative=True)
         (p,) = self.symbols()
-        return SymbolicDensity(x * sp.log(p) + (1 - x) * sp.log(1 - p), x, (p,), sps.Bernoulli("X", p))
+        return SymbolicDensity(
+            x * sp.log(p) + (1 - x) * sp.log(1 - p), x, (p,), sps.Bernoulli("X", p)
+        )
 
 
 class Poisson(Model):
@@ -469,7 +487,9 @@ class Poisson(Model):
     def logpdf_sym(self):
         x = sp.Symbol("x", integer=True, nonnegative=True)
         (lam,) = self.symbols()
-        return SymbolicDensity(x * sp.log(lam) - lam - sp.log(sp.factorial(x)), x, (lam,), sps.Poisson("X", lam))
+        return SymbolicDensity(
+            x * sp.log(lam) - lam - sp.log(sp.factorial(x)), x, (lam,), sps.Poisson("X", lam)
+        )
 
 
 class Exponential(Model):
@@ -497,8 +517,10 @@ class Exponential(Model):
         total = x.sum(axis=-1)
         if np.any(total == 0):
             which = "" if x.ndim == 1 else " of a sample"
-            raise ValueError(f"x: every observation{which} is 0, so the likelihood increases without bound "
-                             "in the rate and the MLE does not exist")
+            raise ValueError(
+                f"x: every observation{which} is 0, so the likelihood increases without bound "
+                "in the rate and the MLE does not exist"
+            )
         return x.shape[-1] / total
 
     def _check_estimable(self, x):
@@ -560,9 +582,11 @@ class Gaussian(Model):
 
     def _check_estimable(self, x):
         if x.min() == x.max():
-            raise ValueError("x: every observation is the same (always so with one observation), so the likelihood "
-                             "increases without bound as sigma2 shrinks to 0 and the MLE does not exist; "
-                             "mle(x) returns the boundary value sigma2 = 0, which is outside the model")
+            raise ValueError(
+                "x: every observation is the same (always so with one observation), so the likelihood "
+                "increases without bound as sigma2 shrinks to 0 and the MLE does not exist; "
+                "mle(x) returns the boundary value sigma2 = 0, which is outside the model"
+            )
 
     def _score(self, params, x):
         mu, s2 = params
@@ -628,7 +652,9 @@ def _gamma_shape_newton_array(s: np.ndarray, max_iter: int) -> np.ndarray:
         f = np.log(shape) - digamma(shape) - s
         new = shape - f / (1.0 / shape - zeta(2, shape))  # zeta(2, k) is trigamma(k)
         new = np.where(new > 0, new, shape / 2)
-        done = (np.abs(new - shape) <= 1e-13 * new) | (np.abs(f) <= 16 * _EPS * (1 + np.abs(np.log(new))))
+        done = (np.abs(new - shape) <= 1e-13 * new) | (
+            np.abs(f) <= 16 * _EPS * (1 + np.abs(np.log(new)))
+        )
         shape = new
         if np.all(done):
             return shape
@@ -674,7 +700,9 @@ class Gamma(Model):
     def _loglik(self, params, x):
         shape, scale = params
         n, total, total_log = self._statistics(x)
-        return (shape - 1) * total_log - total / scale - n * (gammaln(shape) + shape * np.log(scale))
+        return (
+            (shape - 1) * total_log - total / scale - n * (gammaln(shape) + shape * np.log(scale))
+        )
 
     @staticmethod
     def solve_shape(statistic, max_iter: int = 50):
@@ -715,8 +743,10 @@ class Gamma(Model):
         """
         s = v.as_array(statistic, "statistic")
         if not np.all(np.isfinite(s)) or not np.all(s > 0):
-            raise ValueError("statistic must be positive and finite: log(mean(x)) - mean(log(x)) is 0 only "
-                             "when every observation is the same, and then the MLE of the shape does not exist")
+            raise ValueError(
+                "statistic must be positive and finite: log(mean(x)) - mean(log(x)) is 0 only "
+                "when every observation is the same, and then the MLE of the shape does not exist"
+            )
         max_iter = v.check_positive_int(max_iter, "max_iter")
         if s.ndim == 0:
             return _gamma_shape_newton(float(s), max_iter)
@@ -747,10 +777,14 @@ class Gamma(Model):
             return
         which = "" if x.ndim == 1 else " of a sample"
         if np.any(x.min(axis=-1) == x.max(axis=-1)):
-            raise ValueError(f"x: every observation{which} is the same, so the likelihood increases without "
-                             "bound as the shape grows and the MLE does not exist")
-        raise ValueError("x: the observations are too close to one another for the Gamma shape to be "
-                         "estimated in floating point (log(mean(x)) - mean(log(x)) is at rounding level)")
+            raise ValueError(
+                f"x: every observation{which} is the same, so the likelihood increases without "
+                "bound as the shape grows and the MLE does not exist"
+            )
+        raise ValueError(
+            "x: the observations are too close to one another for the Gamma shape to be "
+            "estimated in floating point (log(mean(x)) - mean(log(x)) is at rounding level)"
+        )
 
     def _check_estimable(self, x):
         self._mle(x)  # raises when every observation is the same
@@ -758,17 +792,23 @@ class Gamma(Model):
     def _score(self, params, x):
         shape, scale = params
         n, total, total_log = self._statistics(x)
-        return np.array([total_log - n * (digamma(shape) + np.log(scale)), total / scale**2 - n * shape / scale])
+        return np.array(
+            [total_log - n * (digamma(shape) + np.log(scale)), total / scale**2 - n * shape / scale]
+        )
 
     def _score_obs(self, params, x):
         shape, scale = params
-        return np.column_stack([np.log(x) - digamma(shape) - np.log(scale), x / scale**2 - shape / scale])
+        return np.column_stack(
+            [np.log(x) - digamma(shape) - np.log(scale), x / scale**2 - shape / scale]
+        )
 
     def _observed_information(self, params, x):
         shape, scale = params
         n, total, _ = self._statistics(x)
         off = n / scale
-        return np.array([[n * polygamma(1, shape), off], [off, 2 * total / scale**3 - n * shape / scale**2]])
+        return np.array(
+            [[n * polygamma(1, shape), off], [off, 2 * total / scale**3 - n * shape / scale**2]]
+        )
 
     def _fisher_information(self, params):
         shape, scale = params

@@ -80,8 +80,13 @@ class NotPositiveDefiniteError(ValueError):
     """
 
 
-def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], start, step: float,
-                     max_iter: int = 10_000, tol: float = 1e-10) -> Trace:
+def gradient_descent(
+    grad: Callable[[np.ndarray], np.ndarray],
+    start,
+    step: float,
+    max_iter: int = 10_000,
+    tol: float = 1e-10,
+) -> Trace:
     """Minimize a function by fixed-step gradient descent, ``x <- x - step * grad(x)``.
 
     Parameters
@@ -133,10 +138,16 @@ def gradient_descent(grad: Callable[[np.ndarray], np.ndarray], start, step: floa
         with np.errstate(over="ignore", invalid="ignore"):
             x = x - step * g
         if not np.all(np.isfinite(x)):
-            raise ValueError(f"gradient descent diverged (step = {step:g} is too large for this function)")
+            raise ValueError(
+                f"gradient descent diverged (step = {step:g} is too large for this function)"
+            )
         path.append(x.copy())
-    message = "the gradient's norm is below tol" if converged else f"max_iter = {max_iter} steps taken"
-    return Trace(x=x, path=np.array(path), converged=converged, n_iter=len(path) - 1, message=message)
+    message = (
+        "the gradient's norm is below tol" if converged else f"max_iter = {max_iter} steps taken"
+    )
+    return Trace(
+        x=x, path=np.array(path), converged=converged, n_iter=len(path) - 1, message=message
+    )
 
 
 # --------------------------------------------------------------------------- Newton's method
@@ -145,7 +156,9 @@ def _gradient_at(grad, x, it):
     if g.shape != x.shape:
         raise ValueError(f"grad returned shape {g.shape}, expected {x.shape}")
     if not np.all(np.isfinite(g)):
-        raise ValueError(f"grad is not finite at iterate {it} (x = {x}); start where the function is defined")
+        raise ValueError(
+            f"grad is not finite at iterate {it} (x = {x}); start where the function is defined"
+        )
     return g
 
 
@@ -181,8 +194,9 @@ def _halve_step(fun, x, step, value):
     return None
 
 
-def halve_step(fun: Callable[[np.ndarray], float], x, step, value: float | None = None
-               ) -> tuple[np.ndarray, float] | None:
+def halve_step(
+    fun: Callable[[np.ndarray], float], x, step, value: float | None = None
+) -> tuple[np.ndarray, float] | None:
     """Halve a step until the function does not increase: the line search of :func:`newton`.
 
     Try ``x + step``, then ``x + step / 2``, ``x + step / 4``, and so on, and return the first
@@ -212,7 +226,7 @@ def halve_step(fun: Callable[[np.ndarray], float], x, step, value: float | None 
     Examples
     --------
     >>> f = lambda t: float((t[0] - 1.0) ** 2)
-    >>> halve_step(f, [0.0], [3.0])       # the full step overshoots to 3; half of it lands at 1.5
+    >>> halve_step(f, [0.0], [3.0])  # the full step overshoots to 3; half of it lands at 1.5
     (array([1.5]), 0.25)
     """
     fun = v.check_callable(fun, "fun")
@@ -226,8 +240,15 @@ def halve_step(fun: Callable[[np.ndarray], float], x, step, value: float | None 
     return _halve_step(fun, x, step, value)
 
 
-def newton(grad: Callable[[np.ndarray], np.ndarray], hess: Callable[[np.ndarray], np.ndarray], start, *,
-           fun: Callable[[np.ndarray], float] | None = None, max_iter: int = 100, tol: float = 1e-10) -> Trace:
+def newton(
+    grad: Callable[[np.ndarray], np.ndarray],
+    hess: Callable[[np.ndarray], np.ndarray],
+    start,
+    *,
+    fun: Callable[[np.ndarray], float] | None = None,
+    max_iter: int = 100,
+    tol: float = 1e-10,
+) -> Trace:
     """Minimize a function by Newton's method, ``x <- x - H(x)^-1 g(x)``, with step halving.
 
     Each step jumps to the minimum of the quadratic that matches the function's value,
@@ -300,42 +321,59 @@ def newton(grad: Callable[[np.ndarray], np.ndarray], hess: Callable[[np.ndarray]
     for it in range(max_iter):
         g = _gradient_at(grad, x, it)
         H = _hessian_at(hess, x, it)
-        try:                                           # 1. the Newton step, by Cholesky
+        try:  # 1. the Newton step, by Cholesky
             d = linalg.cho_solve(linalg.cho_factor((H + H.T) / 2), g)
         except linalg.LinAlgError:
             raise NotPositiveDefiniteError(
                 f"hess is not positive definite at iterate {it} (x = {x}): the function is not locally "
                 "convex there and the Newton step need not go downhill; start closer to the minimum, "
-                "or use gradient_descent or bfgs") from None
-        gain = g @ d / 2                               # 2. half the Newton decrement
+                "or use gradient_descent or bfgs"
+            ) from None
+        gain = g @ d / 2  # 2. half the Newton decrement
         if gain < tol:
             x, converged = x - d, True
             message = f"half the Newton decrement, {gain:.3g}, is below tol"
-        elif fun is None:                              # 3. the full step ...
+        elif fun is None:  # 3. the full step ...
             x = x - d
-        else:                                          # ... or halved until fun does not increase
+        else:  # ... or halved until fun does not increase
             halved = _halve_step(fun, x, -d, value)
             if halved is not None:
                 x, value = halved
-            elif np.isfinite(value) and gain <= FLAT * max(1.0, abs(value)):  # too small for fun to see
+            elif np.isfinite(value) and gain <= FLAT * max(
+                1.0, abs(value)
+            ):  # too small for fun to see
                 x, converged = x - d, True
-                message = (f"no fraction of the step lowers fun, which is flat to rounding error; half "
-                           f"the Newton decrement is {gain:.3g}")
+                message = (
+                    f"no fraction of the step lowers fun, which is flat to rounding error; half "
+                    f"the Newton decrement is {gain:.3g}"
+                )
             else:
-                message = ("no fraction of the Newton step lowers fun, yet the step predicts a gain of "
-                           f"{gain:.3g}: do fun, grad and hess agree?")
+                message = (
+                    "no fraction of the Newton step lowers fun, yet the step predicts a gain of "
+                    f"{gain:.3g}: do fun, grad and hess agree?"
+                )
                 break
         if not np.all(np.isfinite(x)):
-            raise ValueError(f"Newton's method diverged at iterate {it}; pass fun= to damp the steps "
-                             "or start closer to the minimum")
+            raise ValueError(
+                f"Newton's method diverged at iterate {it}; pass fun= to damp the steps "
+                "or start closer to the minimum"
+            )
         path.append(x.copy())
         if converged:
             break
-    return Trace(x=x, path=np.array(path), converged=converged, n_iter=len(path) - 1, message=message)
+    return Trace(
+        x=x, path=np.array(path), converged=converged, n_iter=len(path) - 1, message=message
+    )
 
 
-def bfgs(fun: Callable[[np.ndarray], float], grad: Callable[[np.ndarray], np.ndarray], start, *,
-         max_iter: int = 1000, tol: float = 1e-8) -> Trace:
+def bfgs(
+    fun: Callable[[np.ndarray], float],
+    grad: Callable[[np.ndarray], np.ndarray],
+    start,
+    *,
+    max_iter: int = 1000,
+    tol: float = 1e-8,
+) -> Trace:
     """Minimize a function with scipy's BFGS quasi-Newton method, recording every iterate.
 
     BFGS needs only gradients: it builds an approximation of the inverse Hessian from the
@@ -363,8 +401,11 @@ def bfgs(fun: Callable[[np.ndarray], float], grad: Callable[[np.ndarray], np.nda
 
     Examples
     --------
-    >>> trace = bfgs(lambda t: (t[0] - 1.0) ** 2 + 3 * t[1] ** 2,
-    ...              lambda t: np.array([2 * (t[0] - 1.0), 6 * t[1]]), start=[0.0, 1.0])
+    >>> trace = bfgs(
+    ...     lambda t: (t[0] - 1.0) ** 2 + 3 * t[1] ** 2,
+    ...     lambda t: np.array([2 * (t[0] - 1.0), 6 * t[1]]),
+    ...     start=[0.0, 1.0],
+    ... )
     >>> np.round(trace.x, 8) + 0.0, trace.converged
     (array([1., 0.]), True)
     """
@@ -380,10 +421,22 @@ def bfgs(fun: Callable[[np.ndarray], float], grad: Callable[[np.ndarray], np.nda
     def record(intermediate_result):
         path.append(np.array(intermediate_result.x, dtype=float))
 
-    res = optimize.minimize(fun, x0, jac=grad, method="BFGS", callback=record,
-                            options={"gtol": tol / np.sqrt(x0.size), "maxiter": max_iter})
+    res = optimize.minimize(
+        fun,
+        x0,
+        jac=grad,
+        method="BFGS",
+        callback=record,
+        options={"gtol": tol / np.sqrt(x0.size), "maxiter": max_iter},
+    )
     x = np.asarray(res.x, dtype=float)
     if not np.array_equal(path[-1], x):
         path.append(x.copy())
     converged = bool(np.linalg.norm(_gradient_at(grad, x, len(path) - 1)) < tol)
-    return Trace(x=x, path=np.array(path), converged=converged, n_iter=len(path) - 1, message=str(res.message))
+    return Trace(
+        x=x,
+        path=np.array(path),
+        converged=converged,
+        n_iter=len(path) - 1,
+        message=str(res.message),
+    )

@@ -72,7 +72,9 @@ class Box:
 
     def __init__(self, bounds):
         if isinstance(bounds, (str, bytes)) or not hasattr(bounds, "__iter__"):
-            raise TypeError(f"bounds must be a sequence of (low, high) pairs, got {type(bounds).__name__}")
+            raise TypeError(
+                f"bounds must be a sequence of (low, high) pairs, got {type(bounds).__name__}"
+            )
         lows, highs = [], []
         for i, pair in enumerate(bounds):
             try:
@@ -82,7 +84,9 @@ class Box:
             low = -np.inf if low is None else v.check_real(low, f"bounds[{i}]", finite=False)
             high = np.inf if high is None else v.check_real(high, f"bounds[{i}]", finite=False)
             if np.isnan(low) or np.isnan(high):
-                raise ValueError(f"bounds[{i}] contains NaN; use None or an infinity for an open end")
+                raise ValueError(
+                    f"bounds[{i}] contains NaN; use None or an infinity for an open end"
+                )
             if not low < high:
                 raise ValueError(f"bounds[{i}] must have low < high, got ({low}, {high})")
             lows.append(low)
@@ -106,7 +110,9 @@ class Box:
     def unconstrain(self, theta):
         """The unconstrained coordinates ``u`` of a point ``theta`` inside the space."""
         if not self.contains(theta):
-            raise ValueError(f"theta must lie inside the parameter space (strictly between the bounds), got {theta}")
+            raise ValueError(
+                f"theta must lie inside the parameter space (strictly between the bounds), got {theta}"
+            )
         return self._unconstrain(v.as_vector(theta, self.n_free, "theta"))
 
     def dtheta_du(self, u):
@@ -116,9 +122,13 @@ class Box:
     @cached_property
     def core(self) -> SpaceCore:
         """The same maps without input checks (see :class:`SpaceCore`)."""
-        return SpaceCore(constrain=self._constrain, unconstrain=self._unconstrain,
-                         dtheta_du=lambda u: np.diag(self._dtheta_du_diagonal(u)), to_params=lambda theta: theta,
-                         curvature=self._curvature)
+        return SpaceCore(
+            constrain=self._constrain,
+            unconstrain=self._unconstrain,
+            dtheta_du=lambda u: np.diag(self._dtheta_du_diagonal(u)),
+            to_params=lambda theta: theta,
+            curvature=self._curvature,
+        )
 
     def _constrain(self, u):
         if self._all_lower:
@@ -211,8 +221,10 @@ class Simplex:
     def unconstrain(self, theta):
         """The log-odds ``u`` (against the last category) of free probabilities ``theta``."""
         if not self.contains(theta):
-            raise ValueError(f"theta must lie inside the parameter space (positive, summing to less than 1), "
-                             f"got {theta}")
+            raise ValueError(
+                f"theta must lie inside the parameter space (positive, summing to less than 1), "
+                f"got {theta}"
+            )
         return self._unconstrain(v.as_vector(theta, self.n_free, "theta"))
 
     def dtheta_du(self, u):
@@ -222,8 +234,13 @@ class Simplex:
     @cached_property
     def core(self) -> SpaceCore:
         """The same maps without input checks (see :class:`SpaceCore`)."""
-        return SpaceCore(constrain=self._constrain, unconstrain=self._unconstrain, dtheta_du=self._dtheta_du,
-                         to_params=lambda theta: np.append(theta, 1.0 - theta.sum()), curvature=self._curvature)
+        return SpaceCore(
+            constrain=self._constrain,
+            unconstrain=self._unconstrain,
+            dtheta_du=self._dtheta_du,
+            to_params=lambda theta: np.append(theta, 1.0 - theta.sum()),
+            curvature=self._curvature,
+        )
 
     @staticmethod
     def _constrain(u):

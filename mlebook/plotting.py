@@ -69,8 +69,14 @@ def plot_likelihood(model: Model, x, grid, *, kind: str = "likelihood", ax=None,
     if not isinstance(model, Model):
         raise TypeError(f"model must be an mlebook model, got {type(model).__name__}")
     if model.n_params != 1:
-        raise ValueError(f"plot_likelihood needs a one-parameter model, got {model!r} with {model.n_params}")
-    kinds = {"likelihood": "likelihood $L$", "loglik": r"log-likelihood $\ell$", "relative": r"$L / L_{\max}$"}
+        raise ValueError(
+            f"plot_likelihood needs a one-parameter model, got {model!r} with {model.n_params}"
+        )
+    kinds = {
+        "likelihood": "likelihood $L$",
+        "loglik": r"log-likelihood $\ell$",
+        "relative": r"$L / L_{\max}$",
+    }
     if kind not in kinds:
         raise ValueError(f"kind must be one of {sorted(kinds)}, got {kind!r}")
     grid = v.as_data(grid, name="grid")
@@ -78,7 +84,9 @@ def plot_likelihood(model: Model, x, grid, *, kind: str = "likelihood", ax=None,
     low, high = model.parametrization().params_bounds[0]
     if grid.min() < low or grid.max() > high:
         bad = grid[(grid < low) | (grid > high)][0]
-        raise ValueError(f"grid must lie in the parameter space [{low:g}, {high:g}] of {model!r}; found {bad:g}")
+        raise ValueError(
+            f"grid must lie in the parameter space [{low:g}, {high:g}] of {model!r}; found {bad:g}"
+        )
     ax = _check_axes(ax, optional=True)
     ll = np.array([model.loglik(t, data) for t in grid])
     y = {"likelihood": np.exp(ll), "loglik": ll, "relative": np.exp(ll - ll.max())}[kind]
@@ -102,4 +110,6 @@ def mark_value(ax, value: float, label: str | None = None, **line_kw):
 def _check_axes(ax, optional: bool = False):
     if (ax is None and optional) or isinstance(ax, mpl.axes.Axes):
         return ax
-    raise TypeError(f"ax must be a matplotlib Axes{' or None' if optional else ''}, got {type(ax).__name__}")
+    raise TypeError(
+        f"ax must be a matplotlib Axes{' or None' if optional else ''}, got {type(ax).__name__}"
+    )

@@ -19,9 +19,9 @@ Examples
 --------
 >>> import numpy as np
 >>> three_heads = np.ones(3)
->>> beta_bernoulli_map(three_heads, a=1, b=1)      # a flat prior: the MLE, 3 / 3
+>>> beta_bernoulli_map(three_heads, a=1, b=1)  # a flat prior: the MLE, 3 / 3
 1.0
->>> beta_bernoulli_map(three_heads, a=2, b=2)      # one extra head and one extra tail
+>>> beta_bernoulli_map(three_heads, a=2, b=2)  # one extra head and one extra tail
 0.8
 """
 
@@ -31,7 +31,12 @@ import numpy as np
 
 from . import validation as v
 
-__all__ = ["beta_bernoulli_map", "beta_bernoulli_mean", "gaussian_mean_map", "gaussian_variance_map"]
+__all__ = [
+    "beta_bernoulli_map",
+    "beta_bernoulli_mean",
+    "gaussian_mean_map",
+    "gaussian_variance_map",
+]
 
 
 def _beta_shapes(a, b) -> tuple[float, float]:
@@ -57,13 +62,15 @@ def beta_bernoulli_map(x, a: float = 1.0, b: float = 1.0) -> float:
 
     Examples
     --------
-    >>> beta_bernoulli_map([1, 1, 0, 1], a=3, b=3)   # (3 + 2) / (4 + 4)
+    >>> beta_bernoulli_map([1, 1, 0, 1], a=3, b=3)  # (3 + 2) / (4 + 4)
     0.625
     """
     x = v.as_data(x, "binary")
     a, b = _beta_shapes(a, b)
     if a < 1 or b < 1:
-        raise ValueError(f"a and b must be at least 1 for the posterior to have a mode, got a={a:g}, b={b:g}")
+        raise ValueError(
+            f"a and b must be at least 1 for the posterior to have a mode, got a={a:g}, b={b:g}"
+        )
     k, n = x.sum(), x.size
     return float((k + a - 1) / (n + a + b - 2))
 
@@ -73,7 +80,7 @@ def beta_bernoulli_mean(x, a: float = 1.0, b: float = 1.0) -> float:
 
     Examples
     --------
-    >>> beta_bernoulli_mean([1, 1, 1], a=1, b=1)     # Laplace's rule of succession: 4 / 5
+    >>> beta_bernoulli_mean([1, 1, 1], a=1, b=1)  # Laplace's rule of succession: 4 / 5
     0.8
     """
     x = v.as_data(x, "binary")

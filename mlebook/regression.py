@@ -68,7 +68,9 @@ def _check_prior(prior, prior_scale, allowed) -> float | None:
         raise ValueError(f"prior must be one of {allowed}, got {prior!r}")
     if prior is None:
         if prior_scale is not None:
-            raise ValueError("prior_scale is only meaningful with a prior; pass prior='gaussian' or 'laplace'")
+            raise ValueError(
+                "prior_scale is only meaningful with a prior; pass prior='gaussian' or 'laplace'"
+            )
         return None
     if prior_scale is None:
         raise ValueError(f"prior_scale is required with prior={prior!r}")
@@ -88,10 +90,12 @@ def _check_identified(D: np.ndarray, remedy: str) -> None:
             return
     rank = np.linalg.matrix_rank(D)
     if rank < k:
-        raise ValueError(f"the design matrix (X, after the intercept column when fit_intercept=True) has rank "
-                         f"{rank} below its {k} columns: a column is a linear combination of the others (or there "
-                         f"are fewer rows than columns), so the coefficients are not identified; drop collinear "
-                         f"features or use {remedy}")
+        raise ValueError(
+            f"the design matrix (X, after the intercept column when fit_intercept=True) has rank "
+            f"{rank} below its {k} columns: a column is a linear combination of the others (or there "
+            f"are fewer rows than columns), so the coefficients are not identified; drop collinear "
+            f"features or use {remedy}"
+        )
 
 
 def _separated(A: np.ndarray) -> bool:
@@ -102,8 +106,13 @@ def _separated(A: np.ndarray) -> bool:
     non-negative and some positive: the classes are (quasi-)completely separated, and the
     log-likelihood increases forever along ``b``, so the MLE does not exist.
     """
-    res = optimize.linprog(-A.sum(axis=0), A_ub=-A, b_ub=np.zeros(A.shape[0]),
-                           bounds=[(-1, 1)] * A.shape[1], method="highs")
+    res = optimize.linprog(
+        -A.sum(axis=0),
+        A_ub=-A,
+        b_ub=np.zeros(A.shape[0]),
+        bounds=[(-1, 1)] * A.shape[1],
+        method="highs",
+    )
     return bool(res.status == 0 and -res.fun > 1e-7 * max(1.0, np.abs(A).sum()))
 
 
@@ -129,7 +138,9 @@ class _Regression:
         self._check_fitted()
         X = v.as_matrix(X, "X")
         if X.shape[1] != self.n_features_in_:
-            raise ValueError(f"X has {X.shape[1]} features but the model was fitted with {self.n_features_in_}")
+            raise ValueError(
+                f"X has {X.shape[1]} features but the model was fitted with {self.n_features_in_}"
+            )
         return X
 
     def _store(self, params: np.ndarray, n_features: int):
@@ -163,8 +174,15 @@ class _NewtonRegression(_Regression):
     #: The priors this model accepts.
     priors: tuple = (None, "gaussian")
 
-    def __init__(self, *, prior: str | None = None, prior_scale: float | None = None, fit_intercept: bool = True,
-                 tol: float = 1e-10, max_iter: int = 100):
+    def __init__(
+        self,
+        *,
+        prior: str | None = None,
+        prior_scale: float | None = None,
+        fit_intercept: bool = True,
+        tol: float = 1e-10,
+        max_iter: int = 100,
+    ):
         self.prior = prior
         self.prior_scale = prior_scale
         self.fit_intercept = fit_intercept
@@ -192,14 +210,18 @@ class _NewtonRegression(_Regression):
             return None
 
     def _singular(self) -> ValueError:
-        return ValueError(f"{type(self).__name__}: the Hessian of the negative log-posterior stopped being "
-                          "positive definite during Newton's method (fitted probabilities of 0 or 1 to working "
-                          "precision); standardize the features, or use prior='gaussian'")
+        return ValueError(
+            f"{type(self).__name__}: the Hessian of the negative log-posterior stopped being "
+            "positive definite during Newton's method (fitted probabilities of 0 or 1 to working "
+            "precision); standardize the features, or use prior='gaussian'"
+        )
 
     def _warn_if_not_converged(self, trace: optim.Trace) -> None:
         if not trace.converged:
-            v.warn(f"{type(self).__name__} did not converge in max_iter={self.max_iter} iterations "
-                   f"({trace.message})")
+            v.warn(
+                f"{type(self).__name__} did not converge in max_iter={self.max_iter} iterations "
+                f"({trace.message})"
+            )
 
 
 # --------------------------------------------------------------------------- linear
@@ -259,7 +281,13 @@ class LinearRegression(_Regression, RegressorMixin, BaseEstimator):
     (3, 2)
     """
 
-    def __init__(self, *, prior: str | None = None, prior_scale: float | None = None, fit_intercept: bool = True):
+    def __init__(
+        self,
+        *,
+        prior: str | None = None,
+        prior_scale: float | None = None,
+        fit_intercept: bool = True,
+    ):
         self.prior = prior
         self.prior_scale = prior_scale
         self.fit_intercept = fit_intercept
@@ -284,28 +312,32 @@ class LinearRegression(_Regression, RegressorMixin, BaseEstimator):
         n, k = D.shape
         penalty = np.zeros(k)
         if scale is not None:
-            penalty[int(self.fit_intercept):] = 1.0 / scale**2
+            penalty[int(self.fit_intercept) :] = 1.0 / scale**2
         else:
             _check_identified(D, "prior='gaussian'")
         factor = linalg.cho_factor(D.T @ D + np.diag(penalty))
         params = linalg.cho_solve(factor, D.T @ y)
         resid = y - D @ params
         self.rss_ = float(resid @ resid)
-        b = params[int(self.fit_intercept):]
+        b = params[int(self.fit_intercept) :]
         if scale is None:
             self.sigma2_ = self.rss_ / n
         else:
             self.sigma2_ = (self.rss_ + b @ b / scale**2) / (n + b.size)
         # An exact fit (residuals at rounding-error level) leaves no noise to estimate.
         if self.sigma2_ == 0 or (scale is None and self.rss_ <= 1e-20 * float(y @ y)):
-            raise ValueError("the model fits y exactly (the residual sum of squares is 0 up to rounding), so the "
-                             "estimate of the noise variance is 0 and the log-likelihood is unbounded: the "
-                             "maximum-likelihood estimate does not exist. Use more observations than coefficients, "
-                             "or a prior")
+            raise ValueError(
+                "the model fits y exactly (the residual sum of squares is 0 up to rounding), so the "
+                "estimate of the noise variance is 0 and the log-likelihood is unbounded: the "
+                "maximum-likelihood estimate does not exist. Use more observations than coefficients, "
+                "or a prior"
+            )
         self._store(params, X.shape[1])
         self.cov_ = self.sigma2_ * linalg.cho_solve(factor, np.eye(k))
         self.se_ = np.sqrt(np.diag(self.cov_))
-        self.loglik_ = float(-0.5 * n * np.log(2 * np.pi * self.sigma2_) - self.rss_ / (2 * self.sigma2_))
+        self.loglik_ = float(
+            -0.5 * n * np.log(2 * np.pi * self.sigma2_) - self.rss_ / (2 * self.sigma2_)
+        )
         self.nobs_, self.converged_, self.n_iter_ = n, True, 0
         return self
 
@@ -448,8 +480,11 @@ class LogisticRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
             precision = penalized / scale**2 if scale is not None else np.zeros(k)
             fun, grad, hess = _logistic_problem(D, y, precision)
             trace = self._newton(fun, grad, hess, np.zeros(k))
-            if scale is None and (trace is None or not trace.converged
-                                  or np.max(np.abs(D @ trace.x)) >= SUSPICIOUS_ETA):
+            if scale is None and (
+                trace is None
+                or not trace.converged
+                or np.max(np.abs(D @ trace.x)) >= SUSPICIOUS_ETA
+            ):
                 self._check_separation(D, y)
             if trace is None:
                 raise self._singular()
@@ -494,11 +529,11 @@ class LogisticRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
             eta = D @ params
             p = expit(eta)
             w = np.maximum(p * (1 - p), 1e-12)
-            z = eta + (y - p) / w                  # working response of IRLS
+            z = eta + (y - p) / w  # working response of IRLS
             col_sq = (D**2 * w[:, None]).sum(axis=0)
             new = params.copy()
             resid = z - D @ new
-            for _ in range(1000):                  # inner coordinate descent on the quadratic model
+            for _ in range(1000):  # inner coordinate descent on the quadratic model
                 biggest = 0.0
                 for j in range(k):
                     old = new[j]
@@ -512,17 +547,32 @@ class LogisticRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
                 if biggest < 1e-12:
                     break
             halved = optim.halve_step(objective, params, new - params, obj)
-            if halved is None:   # no decrease possible in floating point: at the optimum
-                return optim.Trace(x=params, path=np.array(path), converged=True, n_iter=it - 1,
-                                   message="no fraction of the step lowers the objective")
+            if halved is None:  # no decrease possible in floating point: at the optimum
+                return optim.Trace(
+                    x=params,
+                    path=np.array(path),
+                    converged=True,
+                    n_iter=it - 1,
+                    message="no fraction of the step lowers the objective",
+                )
             change = obj - halved[1]
             params, obj = halved
             path.append(params)
             if change < self.tol * max(1.0, abs(obj)):
-                return optim.Trace(x=params, path=np.array(path), converged=True, n_iter=it,
-                                   message="the objective changed by less than tol, relative")
-        return optim.Trace(x=params, path=np.array(path), converged=False, n_iter=self.max_iter,
-                           message=f"max_iter = {self.max_iter} steps taken")
+                return optim.Trace(
+                    x=params,
+                    path=np.array(path),
+                    converged=True,
+                    n_iter=it,
+                    message="the objective changed by less than tol, relative",
+                )
+        return optim.Trace(
+            x=params,
+            path=np.array(path),
+            converged=False,
+            n_iter=self.max_iter,
+            message=f"max_iter = {self.max_iter} steps taken",
+        )
 
     def _check_separation(self, D, y):
         """Raise SeparationError if a hyperplane separates the classes (a linear program)."""
@@ -531,7 +581,8 @@ class LogisticRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
                 "the classes are separated by a hyperplane in X (perfect or quasi-complete separation): "
                 "the log-likelihood keeps increasing as the coefficients grow, so the maximum-likelihood "
                 "estimate does not exist. Use a prior, which keeps them finite: "
-                "LogisticRegression(prior='gaussian', prior_scale=...)")
+                "LogisticRegression(prior='gaussian', prior_scale=...)"
+            )
 
 
 # --------------------------------------------------------------------------- softmax
@@ -544,8 +595,8 @@ def _softmax_hessian(D: np.ndarray, P: np.ndarray, precision: np.ndarray) -> np.
         for l in range(j, c):
             w = P[:, j + 1] * ((j == l) - P[:, l + 1])
             block = (D * w[:, None]).T @ D
-            H[j * m:(j + 1) * m, l * m:(l + 1) * m] = block
-            H[l * m:(l + 1) * m, j * m:(j + 1) * m] = block.T
+            H[j * m : (j + 1) * m, l * m : (l + 1) * m] = block
+            H[l * m : (l + 1) * m, j * m : (j + 1) * m] = block.T
     H[np.diag_indices_from(H)] += precision.T.ravel()
     return H
 
@@ -561,13 +612,16 @@ def _softmax_problem(D: np.ndarray, onehot: np.ndarray, precision: np.ndarray):
     def unflatten(theta):
         return theta.reshape(c, m).T
 
-    logits = _remember_last(lambda theta: D @ unflatten(theta))        # eta_1..eta_{k-1}
+    logits = _remember_last(lambda theta: D @ unflatten(theta))  # eta_1..eta_{k-1}
     probabilities = _remember_last(
-        lambda theta: special.softmax(np.column_stack([np.zeros(D.shape[0]), logits(theta)]), axis=1))
+        lambda theta: special.softmax(
+            np.column_stack([np.zeros(D.shape[0]), logits(theta)]), axis=1
+        )
+    )
 
     def fun(theta):
         W, eta = unflatten(theta), logits(theta)
-        top = np.maximum(eta.max(axis=1), 0.0)       # log-sum-exp, class 0 contributing exp(0)
+        top = np.maximum(eta.max(axis=1), 0.0)  # log-sum-exp, class 0 contributing exp(0)
         lse = top + np.log(np.exp(-top) + np.exp(eta - top[:, None]).sum(axis=1))
         return float(lse.sum() - np.sum(onehot[:, 1:] * eta) + 0.5 * np.sum(precision * W**2))
 
@@ -586,7 +640,7 @@ def _softmax_separation_margins(D: np.ndarray, labels: np.ndarray, k: int) -> np
     (class 0's fixed at 0), one row per sample ``i`` and competing class ``j != y_i``."""
     n, m = D.shape
     rows = []
-    for r in range(1, k):                         # every competing class j = y_i + r (mod k)
+    for r in range(1, k):  # every competing class j = y_i + r (mod k)
         other = (labels + r) % k
         A = np.zeros((n, k, m))
         A[np.arange(n), labels] += D
@@ -698,8 +752,10 @@ class SoftmaxRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
         counts = np.bincount(labels, minlength=k)
         if np.any(counts == 0):
             missing = int(np.argmin(counts))
-            raise ValueError(f"y must contain every label 0..{k - 1} (class labels are 0..k-1), but class "
-                             f"{missing} never occurs; relabel the classes 0..k-1")
+            raise ValueError(
+                f"y must contain every label 0..{k - 1} (class labels are 0..k-1), but class "
+                f"{missing} never occurs; relabel the classes 0..k-1"
+            )
         D = _design(X, self.fit_intercept)
         n, m = D.shape
         if scale is None:
@@ -713,8 +769,11 @@ class SoftmaxRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
 
         fun, grad, hess, unflatten = _softmax_problem(D, onehot, precision)
         trace = self._newton(fun, grad, hess, np.zeros(m * (k - 1)))
-        if scale is None and (trace is None or not trace.converged
-                              or np.max(np.abs(D @ unflatten(trace.x))) >= SUSPICIOUS_ETA):
+        if scale is None and (
+            trace is None
+            or not trace.converged
+            or np.max(np.abs(D @ unflatten(trace.x))) >= SUSPICIOUS_ETA
+        ):
             self._check_separation(D, labels, k)
         if trace is None:
             raise self._singular()
@@ -722,7 +781,7 @@ class SoftmaxRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
         W = unflatten(trace.x)
         self.classes_ = np.arange(k)
         self.params_ = W
-        full = np.column_stack([np.zeros(m), W])             # (m, k): class 0 is the reference
+        full = np.column_stack([np.zeros(m), W])  # (m, k): class 0 is the reference
         if self.fit_intercept:
             self.intercept_, self.coef_ = full[0].copy(), full[1:].T.copy()
         else:
@@ -759,4 +818,5 @@ class SoftmaxRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
                 "the classes are separated by hyperplanes in X (perfect or quasi-complete separation): "
                 "the log-likelihood keeps increasing as the coefficients grow, so the maximum-likelihood "
                 "estimate does not exist. Use a prior, which keeps them finite: "
-                "SoftmaxRegression(prior='gaussian', prior_scale=...)")
+                "SoftmaxRegression(prior='gaussian', prior_scale=...)"
+            )

@@ -3,10 +3,10 @@
 A chapter's derivation then reads like the math::
 
     d = Bernoulli().logpdf_sym()
-    ell = loglik(d)                  # sum over i = 1..n of log f(x_i; p)
-    score(d)                         # d ell / dp
-    mle(d)                           # {p: Sum(x[i], (i, 1, n)) / n}
-    fisher_information(d)            # 1 / (p (1 - p))
+    ell = loglik(d)  # sum over i = 1..n of log f(x_i; p)
+    score(d)  # d ell / dp
+    mle(d)  # {p: Sum(x[i], (i, 1, n)) / n}
+    fisher_information(d)  # 1 / (p (1 - p))
 
 Sums over the sample are kept as ``Sum(g(x[i]), (i, 1, n))`` with the parameters pulled out,
 so that sympy can solve the score equations with each data sum treated as a known number.
@@ -18,14 +18,14 @@ Examples
 >>> d = Poisson().logpdf_sym()
 >>> mle(d)
 {lam: Sum(x[i], (i, 1, n))/n}
->>> evaluate(mle(d)["lam"], [1, 2, 6])   # indexed by the model's parameter name
+>>> evaluate(mle(d)["lam"], [1, 2, 6])  # indexed by the model's parameter name
 3.0
 """
 
 from __future__ import annotations
 
 import numbers
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import sympy as sp
@@ -34,7 +34,19 @@ import sympy.stats as sps
 from . import validation as v
 from .models import SymbolicDensity
 
-__all__ = ["i", "n", "x", "Estimates", "data_sum", "loglik", "score", "hessian", "mle", "fisher_information", "evaluate"]
+__all__ = [
+    "i",
+    "n",
+    "x",
+    "Estimates",
+    "data_sum",
+    "loglik",
+    "score",
+    "hessian",
+    "mle",
+    "fisher_information",
+    "evaluate",
+]
 
 #: The index of an observation, ``i = 1, ..., n``.
 i = sp.Symbol("i", integer=True, positive=True)
@@ -46,8 +58,10 @@ x = sp.IndexedBase("x")
 
 def _check_density(density) -> SymbolicDensity:
     if not isinstance(density, SymbolicDensity):
-        raise TypeError("density must be a SymbolicDensity, as returned by model.logpdf_sym(), "
-                        f"got {type(density).__name__}")
+        raise TypeError(
+            "density must be a SymbolicDensity, as returned by model.logpdf_sym(), "
+            f"got {type(density).__name__}"
+        )
     return density
 
 
@@ -121,7 +135,9 @@ class Estimates(dict):
             for symbol in self:
                 if str(symbol) == key:
                     return dict.__getitem__(self, symbol)
-            raise KeyError(f"no parameter named {key!r}; the parameters are {[str(s) for s in self]}")
+            raise KeyError(
+                f"no parameter named {key!r}; the parameters are {[str(s) for s in self]}"
+            )
         return dict.__getitem__(self, key)
 
 
@@ -138,10 +154,14 @@ def mle(density: SymbolicDensity) -> Estimates:
     try:
         solutions = sp.solve(score(d), list(d.params), dict=True)
     except NotImplementedError:
-        raise ValueError("sympy cannot solve the score equations in closed form; "
-                         "maximize the likelihood numerically (mlebook.fit)") from None
+        raise ValueError(
+            "sympy cannot solve the score equations in closed form; "
+            "maximize the likelihood numerically (mlebook.fit)"
+        ) from None
     if len(solutions) != 1:
-        raise ValueError(f"expected one stationary point of the log-likelihood, found {len(solutions)}: {solutions}")
+        raise ValueError(
+            f"expected one stationary point of the log-likelihood, found {len(solutions)}: {solutions}"
+        )
     return Estimates(solutions[0])
 
 
@@ -153,8 +173,13 @@ def fisher_information(density: SymbolicDensity):
     """
     d = _check_density(density)
     if d.rv is None:
-        raise ValueError("density.rv is needed to take the expectation; give a sympy.stats random variable")
-    entries = [[sp.simplify(-sps.E(sp.diff(d.logpdf, a, b).subs(d.x, d.rv))) for b in d.params] for a in d.params]
+        raise ValueError(
+            "density.rv is needed to take the expectation; give a sympy.stats random variable"
+        )
+    entries = [
+        [sp.simplify(-sps.E(sp.diff(d.logpdf, a, b).subs(d.x, d.rv))) for b in d.params]
+        for a in d.params
+    ]
     return entries[0][0] if len(d.params) == 1 else sp.Matrix(entries)
 
 
@@ -185,7 +210,9 @@ def evaluate(expr, data, values: Mapping | None = None):
     """
     expr = _check_expr(expr, "expr")
     if values is not None and not isinstance(values, Mapping):
-        raise TypeError(f"values must be a mapping from symbols to numbers, got {type(values).__name__}")
+        raise TypeError(
+            f"values must be a mapping from symbols to numbers, got {type(values).__name__}"
+        )
     for symbol, value in (values or {}).items():
         if not isinstance(symbol, sp.Basic):
             raise TypeError(f"values keys must be sympy symbols, got {symbol!r}")
@@ -197,7 +224,9 @@ def evaluate(expr, data, values: Mapping | None = None):
             raise TypeError(f"data keys must be sympy IndexedBase objects such as x, got {base!r}")
         arr = v.as_data(column, name=f"data[{base}]" if isinstance(data, Mapping) else "data")
         if size is not None and arr.size != size:
-            raise ValueError(f"data columns must have the same length, got {size} and {arr.size} (for {base})")
+            raise ValueError(
+                f"data columns must have the same length, got {size} and {arr.size} (for {base})"
+            )
         arrays[base], size = arr, arr.size
     if values:
         expr = expr.subs(dict(values))
@@ -206,7 +235,9 @@ def evaluate(expr, data, values: Mapping | None = None):
     while True:  # innermost sums first: sympy may have nested one sum inside another
         sums = {}
         for s in expr.atoms(sp.Sum) - done:
-            summand = s.function.subs({base[i]: d for base, d in dummies.items()}).rewrite(sp.Piecewise)
+            summand = s.function.subs({base[i]: d for base, d in dummies.items()}).rewrite(
+                sp.Piecewise
+            )
             if summand.free_symbols - set(dummies.values()):
                 done.add(s)  # unknown parameters, or a sum not evaluated yet: leave it for now
                 continue

@@ -64,7 +64,11 @@ def as_array(value: Any, name: str) -> np.ndarray:
         arr = np.asarray(value)
     except (ValueError, TypeError) as exc:  # ragged nested lists, odd objects
         raise TypeError(f"{name} must be an array of numbers ({exc})") from None
-    if not (arr.dtype == bool or np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)):
+    if not (
+        arr.dtype == bool
+        or np.issubdtype(arr.dtype, np.integer)
+        or np.issubdtype(arr.dtype, np.floating)
+    ):
         raise TypeError(f"{name} must be an array of real numbers, got dtype {arr.dtype}")
     return np.asarray(arr, dtype=float)  # no copy when it is already float64
 
@@ -126,8 +130,9 @@ def as_data(x: Any, support: str = "real", *, k: int | None = None, name: str = 
     return _in_support(arr, support, k, name)
 
 
-def as_samples(x: Any, support: str = "real", *, k: int | None = None, axis: int = -1,
-               name: str = "x") -> np.ndarray:
+def as_samples(
+    x: Any, support: str = "real", *, k: int | None = None, axis: int = -1, name: str = "x"
+) -> np.ndarray:
     """Check an array of several i.i.d. samples, one along ``axis`` for every other index.
 
     The batched counterpart of :func:`as_data`: ``x[..., j]`` (for ``axis=-1``) are the
@@ -159,10 +164,14 @@ def as_samples(x: Any, support: str = "real", *, k: int | None = None, axis: int
     if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (numbers.Integral, np.integer)):
         raise TypeError(f"axis must be an integer, got {type(axis).__name__}")
     if not -arr.ndim <= axis < arr.ndim:
-        raise ValueError(f"axis must be between {-arr.ndim} and {arr.ndim - 1} for {name} of shape {arr.shape}, "
-                         f"got {axis}")
+        raise ValueError(
+            f"axis must be between {-arr.ndim} and {arr.ndim - 1} for {name} of shape {arr.shape}, "
+            f"got {axis}"
+        )
     if arr.size == 0:
-        raise ValueError(f"{name} is empty: every sample needs at least one observation, got shape {arr.shape}")
+        raise ValueError(
+            f"{name} is empty: every sample needs at least one observation, got shape {arr.shape}"
+        )
     return _in_support(arr, support, k, name)
 
 
@@ -229,9 +238,13 @@ def as_matrix(X: Any, name: str = "X", *, min_rows: int = 1) -> np.ndarray:
     if arr.ndim == 1:
         arr = arr[:, None]
     if arr.ndim != 2:
-        raise ValueError(f"{name} must be two-dimensional (n_samples, n_features), got shape {arr.shape}")
+        raise ValueError(
+            f"{name} must be two-dimensional (n_samples, n_features), got shape {arr.shape}"
+        )
     if arr.shape[0] < min_rows or arr.shape[1] == 0:
-        raise ValueError(f"{name} is empty or too small: got shape {arr.shape}, need at least {min_rows} row(s)")
+        raise ValueError(
+            f"{name} is empty or too small: got shape {arr.shape}, need at least {min_rows} row(s)"
+        )
     check_finite(arr, name)
     return arr
 
@@ -260,8 +273,10 @@ def unpack_params(params: Any, names: tuple[str, ...]) -> tuple:
     except TypeError:
         values = ()
     if len(values) != len(names):
-        raise ValueError(f"params must be a {'pair' if len(names) == 2 else 'tuple'} "
-                         f"({', '.join(names)}), got {params!r}")
+        raise ValueError(
+            f"params must be a {'pair' if len(names) == 2 else 'tuple'} "
+            f"({', '.join(names)}), got {params!r}"
+        )
     return values
 
 
@@ -287,8 +302,15 @@ def check_real(value: Any, name: str, *, finite: bool = True) -> float:
     return val
 
 
-def check_in_interval(value: Any, name: str, low: float, high: float, *,
-                      closed_low: bool = False, closed_high: bool = False) -> float:
+def check_in_interval(
+    value: Any,
+    name: str,
+    low: float,
+    high: float,
+    *,
+    closed_low: bool = False,
+    closed_high: bool = False,
+) -> float:
     """Return ``value`` as a float after checking it lies in the stated interval.
 
     >>> check_in_interval(0.5, "p", 0, 1)
@@ -322,8 +344,9 @@ def check_positive(value: Any, name: str, *, allow_zero: bool = False) -> float:
     return check_in_interval(value, name, 0.0, np.inf, closed_low=allow_zero)
 
 
-def check_probability_vector(p: Any, k: int, name: str = "p", *, closed: bool = True,
-                             atol: float = 1e-9) -> np.ndarray:
+def check_probability_vector(
+    p: Any, k: int, name: str = "p", *, closed: bool = True, atol: float = 1e-9
+) -> np.ndarray:
     """A probability vector of length ``k``: non-negative (positive unless ``closed``), summing to 1.
 
     >>> check_probability_vector([0.2, 0.8], 2)

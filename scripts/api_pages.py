@@ -18,8 +18,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 #: The modules, in the order the reference presents them (and _toc.yml lists their pages).
-MODULES = ["models", "fitting", "covariance", "intervals", "symbolic", "asymptotics", "regression", "losses",
-           "priors", "mixture", "optim", "parametrization", "validation", "plotting"]
+MODULES = [
+    "models",
+    "fitting",
+    "covariance",
+    "intervals",
+    "symbolic",
+    "asymptotics",
+    "regression",
+    "losses",
+    "priors",
+    "mixture",
+    "optim",
+    "parametrization",
+    "validation",
+    "plotting",
+]
 
 #: Extra autodoc options of a module page: the regressions document what they inherit from
 #: their private base class (``coef_``, ``se_``, ``conf_int``), but not what Exception and
@@ -56,20 +70,28 @@ def pages() -> dict[Path, str]:
     for name in MODULES:
         module = importlib.import_module(f"mlebook.{name}")
         names = "\n".join(f"   {n}" for n in module.__all__)
-        sections.append(f"## {{mod}}`mlebook.{name}`\n\n{_summary(module)}\n\n```{{eval-rst}}\n"
-                        f".. currentmodule:: mlebook.{name}\n\n.. autosummary::\n   :nosignatures:\n\n{names}\n```\n")
-        out[ROOT / "api" / f"{name}.md"] = (f"(api-{name})=\n# `mlebook.{name}`\n\n```{{eval-rst}}\n"
-                                            f".. automodule:: mlebook.{name}\n   :members:\n   :show-inheritance:\n"
-                                            f"{OPTIONS.get(name, '')}```\n")
+        sections.append(
+            f"## {{mod}}`mlebook.{name}`\n\n{_summary(module)}\n\n```{{eval-rst}}\n"
+            f".. currentmodule:: mlebook.{name}\n\n.. autosummary::\n   :nosignatures:\n\n{names}\n```\n"
+        )
+        out[ROOT / "api" / f"{name}.md"] = (
+            f"(api-{name})=\n# `mlebook.{name}`\n\n```{{eval-rst}}\n"
+            f".. automodule:: mlebook.{name}\n   :members:\n   :show-inheritance:\n"
+            f"{OPTIONS.get(name, '')}```\n"
+        )
     out[ROOT / "api" / "index.md"] = "\n".join(sections)
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--check", action="store_true", help="fail when a page differs from what would be written")
+    parser.add_argument(
+        "--check", action="store_true", help="fail when a page differs from what would be written"
+    )
     args = parser.parse_args(argv)
-    stale = [path for path, text in pages().items() if not path.exists() or path.read_text() != text]
+    stale = [
+        path for path, text in pages().items() if not path.exists() or path.read_text() != text
+    ]
     if args.check:
         for path in stale:
             print(f"{path.relative_to(ROOT)} is out of date: run scripts/api_pages.py")

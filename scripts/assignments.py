@@ -71,8 +71,9 @@ def stage(master: Path, out: Path, root: Path = ROOT) -> Path:
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
     shutil.copy2(master, folder / master.name)
-    shutil.copytree(root / "mlebook", folder / "mlebook",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copytree(
+        root / "mlebook", folder / "mlebook", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
+    )
     (folder / "requirements.txt").write_text(autograder_requirements(root))
     return folder / master.name
 
@@ -87,11 +88,16 @@ def assign(master: Path, out: Path, root: Path = ROOT) -> Path:
     result = out / master.stem
     if result.exists():
         shutil.rmtree(result)
-    proc = subprocess.run([otter_executable(), "assign", "--no-pdfs", staged.name, str(result)],
-                          cwd=staged.parent, capture_output=True, text=True)
+    proc = subprocess.run(
+        [otter_executable(), "assign", "--no-pdfs", staged.name, str(result)],
+        cwd=staged.parent,
+        capture_output=True,
+        text=True,
+    )
     if proc.returncode != 0:
-        raise RuntimeError(f"otter assign failed on {master.name}:\n{proc.stdout[-4000:]}\n"
-                           f"{proc.stderr[-4000:]}")
+        raise RuntimeError(
+            f"otter assign failed on {master.name}:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+        )
     shutil.make_archive(str(result / f"{master.stem}-student"), "zip", result / "student")
     return result
 
@@ -112,8 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     for master in [m.resolve() for m in args.masters] or masters():
-        print(f"otter assign {master.relative_to(ROOT) if master.is_relative_to(ROOT) else master}",
-              flush=True)
+        print(
+            f"otter assign {master.relative_to(ROOT) if master.is_relative_to(ROOT) else master}",
+            flush=True,
+        )
         result = assign(master, out)
         print(f"  student notebook: {(result / 'student' / master.name).relative_to(out)}")
         print(f"  student zip:      {(result / f'{master.stem}-student.zip').relative_to(out)}")

@@ -22,18 +22,28 @@ def execute(path: Path) -> list[str]:
     nb = nbformat.read(path, as_version=4)
     for cell in nb.cells:
         cell.metadata.pop("execution", None)
-    client = NotebookClient(nb, timeout=600, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})
+    client = NotebookClient(
+        nb,
+        timeout=600,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     client.execute()
     nbformat.write(nb, path)
-    return [f"{path.name}: a cell writes to stderr: {''.join(o.get('text', ''))[:200]!r}"
-            for cell in nb.cells if cell.cell_type == "code"
-            for o in cell.outputs if o.get("name") == "stderr"]
+    return [
+        f"{path.name}: a cell writes to stderr: {''.join(o.get('text', ''))[:200]!r}"
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for o in cell.outputs
+        if o.get("name") == "stderr"
+    ]
 
 
 def main(argv: list[str]) -> int:
-    paths = [Path(a) for a in argv] or [p for folder in ("chapters", "appendix")
-                                           for p in sorted((ROOT / folder).glob("*.ipynb"))]
+    paths = [Path(a) for a in argv] or [
+        p for folder in ("chapters", "appendix") for p in sorted((ROOT / folder).glob("*.ipynb"))
+    ]
     problems = []
     for path in paths:
         print(f"executing {path}", flush=True)

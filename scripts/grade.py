@@ -35,9 +35,11 @@ DIST = ROOT / "dist" / "assignments"
 
 
 def submissions_in(folder: Path) -> list[Path]:
-    found = [p for p in sorted(folder.rglob("*"))
-             if p.suffix in (".ipynb", ".zip") and p.is_file()
-             and ".ipynb_checkpoints" not in p.parts]
+    found = [
+        p
+        for p in sorted(folder.rglob("*"))
+        if p.suffix in (".ipynb", ".zip") and p.is_file() and ".ipynb_checkpoints" not in p.parts
+    ]
     if not found:
         raise FileNotFoundError(f"no .ipynb or .zip submissions in {folder}")
     return found
@@ -71,13 +73,16 @@ def find_autograder(name: str | None, subs: list[Path], dist: Path = DIST) -> Pa
         return chosen[-1]
     names = {assignment_name_of_notebook(s) for s in subs} - {None}
     if len(names) != 1:
-        raise ValueError("cannot tell which assignment the submissions are for "
-                         f"(names found: {sorted(names)}); pass --assignment or --autograder")
+        raise ValueError(
+            "cannot tell which assignment the submissions are for "
+            f"(names found: {sorted(names)}); pass --assignment or --autograder"
+        )
     (wanted,) = names
     chosen = [z for z in zips if assignment_name_of_zip(z) == wanted]
     if not chosen:
-        raise FileNotFoundError(f"no autograder for the assignment {wanted!r} in {dist}: "
-                                "run `make assignments`")
+        raise FileNotFoundError(
+            f"no autograder for the assignment {wanted!r} in {dist}: run `make assignments`"
+        )
     return chosen[-1]
 
 
@@ -87,17 +92,18 @@ def grade_one(submission: Path, ag_zip: Path) -> tuple[dict, str, str]:
         # Deprecations inside otter 7.0 and the widget packages it imports (DataFrame.drop with
         # inplace=True, traitlets given as types) are about their code, not the submission.
         warnings.filterwarnings("ignore", message="The inplace keyword in DataFrame.drop")
-        warnings.filterwarnings("ignore", message="Traits should be given as instances",
-                                category=DeprecationWarning)
+        warnings.filterwarnings(
+            "ignore", message="Traits should be given as instances", category=DeprecationWarning
+        )
         return _grade_one(submission, ag_zip)
 
 
 def _grade_one(submission: Path, ag_zip: Path) -> tuple[dict, str, str]:
-    from otter.api import grade_submission   # imported here: otter is slow to import
+    from otter.api import grade_submission  # imported here: otter is slow to import
 
     try:
         results = grade_submission(str(submission), str(ag_zip), quiet=True)
-    except Exception as exc:   # a broken file must not stop the other students' grading
+    except Exception as exc:  # a broken file must not stop the other students' grading
         error = f"{type(exc).__name__}: {exc}"
         return {}, f"could not be graded: {error}", error
     if results.has_catastrophic_failure():
@@ -157,8 +163,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"grading {len(subs)} submissions against {ag_zip}")
     rows = grade(args.submissions, ag_zip, out)
     failed = [r["student"] for r in rows if r["error"]]
-    print(f"wrote {out} ({len(rows)} submissions"
-          + (f"; could not grade {', '.join(failed)})" if failed else ")"))
+    print(
+        f"wrote {out} ({len(rows)} submissions"
+        + (f"; could not grade {', '.join(failed)})" if failed else ")")
+    )
     return 0
 
 

@@ -36,15 +36,17 @@ def repository_url() -> str:
 
 def cell_source(url: str) -> str:
     """The cell, as ruff formats it (tests/test_lint.py checks the chapters)."""
-    return (f"{MARKER} (Colab).\n"
-            "import importlib.util\n"
-            "import subprocess\n"
-            "import sys\n"
-            "\n"
-            "if importlib.util.find_spec(\"mlebook\") is None:\n"
-            f"    url = \"{url}\"\n"
-            "    pip = [sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\"]\n"
-            "    subprocess.run([*pip, f\"mlebook @ git+{url}\"], check=True)")
+    return (
+        f"{MARKER} (Colab).\n"
+        "import importlib.util\n"
+        "import subprocess\n"
+        "import sys\n"
+        "\n"
+        'if importlib.util.find_spec("mlebook") is None:\n'
+        f'    url = "{url}"\n'
+        '    pip = [sys.executable, "-m", "pip", "install", "--quiet"]\n'
+        '    subprocess.run([*pip, f"mlebook @ git+{url}"], check=True)'
+    )
 
 
 def sync(path: Path, url: str, check: bool) -> bool:

@@ -63,25 +63,45 @@ def render(results: dict) -> str:
         ratio = fmt_number(r.get("ratio"))
         if r.get("ratio_of"):
             ratio += f" ({r['ratio_of']})"
-        cells = [r["title"], r.get("reference") or "–", fmt_seconds(r["mlebook_s"]), fmt_seconds(r.get("reference_s")),
-                 ratio, r.get("target") or "–", fmt_diff(r.get("param_diff")), fmt_diff(r.get("loglik_rel_diff")),
-                 "yes" if r["met"] else "**no**"]
+        cells = [
+            r["title"],
+            r.get("reference") or "–",
+            fmt_seconds(r["mlebook_s"]),
+            fmt_seconds(r.get("reference_s")),
+            ratio,
+            r.get("target") or "–",
+            fmt_diff(r.get("param_diff")),
+            fmt_diff(r.get("loglik_rel_diff")),
+            "yes" if r["met"] else "**no**",
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     chapters = [r for r in rows if r["kind"] == "chapter"]
     if chapters:
         slowest = max(chapters, key=lambda r: r["mlebook_s"])
-        lines += ["", f"The slowest chapter to execute is {slowest['title'].removeprefix('chapter ')} "
-                      f"({slowest['mlebook_s']:.1f} s)."]
-    lines += ["", "![Bar charts of the time ratios against their targets and of each chapter's execution time]"
-                  "(benchmarks/results/benchmarks.png)"]
+        lines += [
+            "",
+            f"The slowest chapter to execute is {slowest['title'].removeprefix('chapter ')} "
+            f"({slowest['mlebook_s']:.1f} s).",
+        ]
+    lines += [
+        "",
+        "![Bar charts of the time ratios against their targets and of each chapter's execution time]"
+        "(benchmarks/results/benchmarks.png)",
+    ]
     return "\n".join(lines)
 
 
 def replace_section(readme: str, table: str) -> str:
     """The README with the text between the markers replaced by ``table``."""
-    if readme.count(START) != 1 or readme.count(END) != 1 or readme.index(START) > readme.index(END):
-        raise MarkersMissing(f"README.md must contain the lines {START} and {END}, once each and in this order, "
-                             "around the benchmarks section")
+    if (
+        readme.count(START) != 1
+        or readme.count(END) != 1
+        or readme.index(START) > readme.index(END)
+    ):
+        raise MarkersMissing(
+            f"README.md must contain the lines {START} and {END}, once each and in this order, "
+            "around the benchmarks section"
+        )
     head, rest = readme.split(START)
     _, tail = rest.split(END)
     return f"{head}{START}\n{table}\n{END}{tail}"
@@ -89,13 +109,21 @@ def replace_section(readme: str, table: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="do not write; fail if README.md is stale")
-    parser.add_argument("--json", type=Path, default=JSON, help="the results (default: %(default)s)")
-    parser.add_argument("--readme", type=Path, default=README, help="the file to update (default: %(default)s)")
+    parser.add_argument(
+        "--check", action="store_true", help="do not write; fail if README.md is stale"
+    )
+    parser.add_argument(
+        "--json", type=Path, default=JSON, help="the results (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--readme", type=Path, default=README, help="the file to update (default: %(default)s)"
+    )
     args = parser.parse_args(argv)
 
     if not args.json.exists():
-        print(f"{args.json} does not exist: run benchmarks/run.py (make bench) first", file=sys.stderr)
+        print(
+            f"{args.json} does not exist: run benchmarks/run.py (make bench) first", file=sys.stderr
+        )
         return 2
     table = render(json.loads(args.json.read_text()))
     readme = args.readme.read_text()
@@ -106,8 +134,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.check:
         if updated != readme:
-            print(f"{args.readme}: the benchmarks section differs from {args.json}; "
-                  "run python scripts/report_benchmarks.py to update it", file=sys.stderr)
+            print(
+                f"{args.readme}: the benchmarks section differs from {args.json}; "
+                "run python scripts/report_benchmarks.py to update it",
+                file=sys.stderr,
+            )
             return 1
         print(f"{args.readme}: the benchmarks section is up to date")
         return 0

@@ -63,7 +63,8 @@ SOURCE_SUFFIXES = (".ipynb", ".md")
 
 _DIRECTIVE = re.compile(
     r"^(?P<indent>[ \t]{0,3})(?P<fence>`{3,}|:{3,}|~{3,})\s*"
-    r"(?:\{(?P<name>[\w:-]+)\})?(?P<arg>.*)$")
+    r"(?:\{(?P<name>[\w:-]+)\})?(?P<arg>.*)$"
+)
 _LABEL_OPTION = re.compile(r"^\s*:(?:label|name):\s*(\S+)\s*$")
 _YAML_LABEL = re.compile(r"^\s*:?(?:label|name):\s*(\S+)\s*$")
 _TARGET = re.compile(r"^\s*\((?P<label>[^()\s]+)\)=\s*$")
@@ -76,11 +77,11 @@ _MD_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\(#(?P<label>[^)\s]+)\)")
 class Solution:
     """One removed solution: where it was, what it said, and what it defined."""
 
-    source: str                                   # page, relative to the book's root
-    label: str                                    # the exercise it solves (or its own label)
-    chunks: list[str] = field(default_factory=list)   # markdown text, code, printed outputs
+    source: str  # page, relative to the book's root
+    label: str  # the exercise it solves (or its own label)
+    chunks: list[str] = field(default_factory=list)  # markdown text, code, printed outputs
     images: list[bytes] = field(default_factory=list)  # decoded images of its outputs
-    labels: set[str] = field(default_factory=set)      # labels defined inside it
+    labels: set[str] = field(default_factory=set)  # labels defined inside it
     has_code: bool = False
 
     def add_text(self, text: str) -> None:
@@ -92,26 +93,26 @@ class Solution:
 class Event:
     """A piece of a markdown text: a plain line, or a solution directive."""
 
-    kind: str                  # "text", "start", "end" or "solution"
-    lines: list[str]           # the raw lines of the piece
+    kind: str  # "text", "start", "end" or "solution"
+    lines: list[str]  # the raw lines of the piece
     label: str = ""
-    body: list[str] = field(default_factory=list)   # body of a plain {solution} directive
+    body: list[str] = field(default_factory=list)  # body of a plain {solution} directive
     options: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- markdown
 def _closes(line: str, fence: str) -> bool:
     stripped = line.strip()
-    return (len(stripped) >= len(fence) and set(stripped) == {fence[0]})
+    return len(stripped) >= len(fence) and set(stripped) == {fence[0]}
 
 
 def _split_options(lines: list[str]) -> tuple[list[str], list[str]]:
     """Split a directive's content lines into its leading options and its body."""
     options, i = [], 0
-    if lines and lines[0].strip() == "---":            # YAML block of options
+    if lines and lines[0].strip() == "---":  # YAML block of options
         for j in range(1, len(lines)):
             if lines[j].strip() == "---":
-                return lines[1:j], lines[j + 1:]
+                return lines[1:j], lines[j + 1 :]
     while i < len(lines) and re.match(r"^\s*:[\w-]+:", lines[i]):
         options.append(lines[i])
         i += 1
@@ -140,8 +141,8 @@ def parse_markdown(text: str) -> list[Event]:
             j += 1
         if j == len(lines) and name in ("solution-start", "solution-end", "solution"):
             raise ValueError(f"unclosed {{{name}}} directive: {lines[i]!r}")
-        block = lines[i:j + 1]
-        content = lines[i + 1:j]
+        block = lines[i : j + 1]
+        content = lines[i + 1 : j]
         if name in ("solution-start", "solution-end", "solution"):
             options, body = _split_options(content)
             kind = {"solution-start": "start", "solution-end": "end"}.get(name, "solution")
@@ -187,8 +188,13 @@ def _output_text_and_images(cell) -> tuple[list[str], list[bytes]]:
             payload = data if isinstance(data, str) else "".join(data)
             if mime.startswith("image/") and mime != "image/svg+xml":
                 images.append(base64.b64decode(payload))
-            elif mime in ("text/plain", "text/markdown", "text/latex", "text/html",
-                          "image/svg+xml"):
+            elif mime in (
+                "text/plain",
+                "text/markdown",
+                "text/latex",
+                "text/html",
+                "image/svg+xml",
+            ):
                 texts.append(payload)
     return texts, images
 
@@ -207,7 +213,9 @@ def _cell_labels(cell) -> set[str]:
 
 
 def _new_cell(nb, kind: str, source: str, tags=()):
-    cell = (nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell)(source)
+    cell = (nbformat.v4.new_markdown_cell if kind == "markdown" else nbformat.v4.new_code_cell)(
+        source
+    )
     if tags:
         cell.metadata["tags"] = list(tags)
     if (nb.nbformat, nb.nbformat_minor) < (4, 5):
@@ -252,7 +260,7 @@ def strip_notebook(nb, source: str = "") -> tuple[object, list[Solution]]:
                 new = copy.deepcopy(cell)
                 new.source = text
                 if "id" in new and any(c.get("id") == new["id"] for c in cells):
-                    new["id"] = nbformat.v4.new_markdown_cell()["id"]   # a second piece
+                    new["id"] = nbformat.v4.new_markdown_cell()["id"]  # a second piece
                 cells.append(new)
             kept = []
 
@@ -261,8 +269,10 @@ def strip_notebook(nb, source: str = "") -> tuple[object, list[Solution]]:
                 (kept if current is None else in_solution_text).extend(ev.lines)
             elif ev.kind == "start":
                 if current is not None:
-                    raise ValueError(f"{source}: solution-start {ev.label!r} inside the solution "
-                                     f"of {current.label!r} (missing solution-end?)")
+                    raise ValueError(
+                        f"{source}: solution-start {ev.label!r} inside the solution "
+                        f"of {current.label!r} (missing solution-end?)"
+                    )
                 current = Solution(source, ev.label, labels=labels_defined([], ev.options))
                 in_solution_text = []
             elif ev.kind == "end":
@@ -276,8 +286,9 @@ def strip_notebook(nb, source: str = "") -> tuple[object, list[Solution]]:
                 current, in_solution_text = None, []
             else:  # a plain {solution} directive
                 if current is not None:
-                    raise ValueError(f"{source}: a solution directive inside the solution of "
-                                     f"{current.label!r}")
+                    raise ValueError(
+                        f"{source}: a solution directive inside the solution of {current.label!r}"
+                    )
                 sol = Solution(source, ev.label, labels=labels_defined(ev.body, ev.options))
                 sol.add_text("\n".join(ev.body))
                 solutions.append(sol)
@@ -305,13 +316,17 @@ def strip_markdown_page(text: str, source: str = "") -> tuple[str, list[Solution
             (out if current is None else region).extend(ev.lines)
         elif ev.kind == "start":
             if current is not None:
-                raise ValueError(f"{source}: solution-start inside the solution of {current.label!r}")
+                raise ValueError(
+                    f"{source}: solution-start inside the solution of {current.label!r}"
+                )
             current = Solution(source, ev.label, labels=labels_defined([], ev.options))
             region = []
         elif ev.kind == "end":
             if current is None:
                 raise ValueError(f"{source}: solution-end without a solution-start")
-            current.has_code = any(re.match(r"^\s*(`{3,}|:{3,})\{code-cell\}", line) for line in region)
+            current.has_code = any(
+                re.match(r"^\s*(`{3,}|:{3,})\{code-cell\}", line) for line in region
+            )
             current.add_text("\n".join(region))
             current.labels |= labels_defined(region)
             solutions.append(current)
@@ -347,7 +362,9 @@ def rewrite_references(text: str, removed: set[str]) -> str:
         return "a solution in the full edition"
 
     text = _ROLE.sub(role, text)
-    return _MD_LINK.sub(lambda m: m.group("text") if m.group("label") in removed else m.group(0), text)
+    return _MD_LINK.sub(
+        lambda m: m.group("text") if m.group("label") in removed else m.group(0), text
+    )
 
 
 # --------------------------------------------------------------------------- the book
@@ -432,8 +449,9 @@ chapter notebooks you download from this site are the same, ready for your own a
 """
 
 
-def stage(out: Path, root: Path = ROOT, keep_solutions: bool = False,
-          pages: list[str] | None = None) -> tuple[list[Path], list[Solution]]:
+def stage(
+    out: Path, root: Path = ROOT, keep_solutions: bool = False, pages: list[str] | None = None
+) -> tuple[list[Path], list[Solution]]:
     """Copy the book's sources into out/src, stripped. Returns (staged pages, solutions).
 
     ``pages`` restricts the table of contents to the given entries (the root page is always
@@ -450,7 +468,8 @@ def stage(out: Path, root: Path = ROOT, keep_solutions: bool = False,
     config.setdefault("execute", {})["execute_notebooks"] = "off"
     (src / "_config.yml").write_text(
         "# Generated by scripts/student_edition.py from the book's _config.yml.\n"
-        + yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+        + yaml.safe_dump(config, sort_keys=False, allow_unicode=True)
+    )
 
     toc = _without_instructor_pages(yaml.safe_load((root / "_toc.yml").read_text()))
     if pages is not None:
@@ -473,7 +492,7 @@ def stage(out: Path, root: Path = ROOT, keep_solutions: bool = False,
         if value:
             extras.add(value)
     extras.add("_static")
-    extras.add("benchmarks/results")   # what the appendix on performance reads
+    extras.add("benchmarks/results")  # what the appendix on performance reads
     for extra in sorted(extras):
         path = root / extra
         if path.is_dir():
@@ -489,10 +508,13 @@ def stage(out: Path, root: Path = ROOT, keep_solutions: bool = False,
         target = src / path.relative_to(root)
         target.parent.mkdir(parents=True, exist_ok=True)
         siblings = path.parent.iterdir() if path.parent != root else []
-        for sibling in siblings:   # figures and data next to a chapter (not the repository root)
-            if (sibling.is_file() and not sibling.name.startswith(".")
-                    and sibling.suffix not in SOURCE_SUFFIXES + (".py", ".pyc")
-                    and not (target.parent / sibling.name).exists()):
+        for sibling in siblings:  # figures and data next to a chapter (not the repository root)
+            if (
+                sibling.is_file()
+                and not sibling.name.startswith(".")
+                and sibling.suffix not in SOURCE_SUFFIXES + (".py", ".pyc")
+                and not (target.parent / sibling.name).exists()
+            ):
                 shutil.copy2(sibling, target.parent / sibling.name)
         if keep_solutions:
             shutil.copy2(path, target)
@@ -521,7 +543,7 @@ def _add_student_note(text: str) -> str:
     lines = text.split("\n")
     for i, line in enumerate(lines):
         if line.startswith("# "):
-            return "\n".join(lines[:i + 1] + STUDENT_NOTE.split("\n") + lines[i + 1:])
+            return "\n".join(lines[: i + 1] + STUDENT_NOTE.split("\n") + lines[i + 1 :])
     return STUDENT_NOTE + "\n" + text
 
 
@@ -561,7 +583,7 @@ def tokens(text: str) -> list[str]:
 
 
 def ngrams(words: list[str], n: int = NGRAM) -> set[tuple[str, ...]]:
-    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+    return {tuple(words[i : i + n]) for i in range(len(words) - n + 1)}
 
 
 class _TextExtractor(html.parser.HTMLParser):
@@ -634,8 +656,9 @@ def find_leaks(folders: list[Path], solutions: list[Solution], allowed: set) -> 
         for gram in distinctive_ngrams(sol, allowed):
             wanted.setdefault(gram, sol)
     image_hashes = {hashlib.sha256(img).hexdigest(): sol for sol in solutions for img in sol.images}
-    image_b64 = {base64.b64encode(img).decode()[64:192]: sol for sol in solutions
-                 for img in sol.images}
+    image_b64 = {
+        base64.b64encode(img).decode()[64:192]: sol for sol in solutions for img in sol.images
+    }
     leaks = []
     for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
@@ -662,8 +685,12 @@ def find_leaks(folders: list[Path], solutions: list[Solution], allowed: set) -> 
 # --------------------------------------------------------------------------- main
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "_build" / "student",
-                        help="output folder (default: _build/student)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "_build" / "student",
+        help="output folder (default: _build/student)",
+    )
     parser.add_argument("--no-build", action="store_true", help="stage and strip only")
     parser.add_argument("--no-check", action="store_true", help="skip the leak check")
     args = parser.parse_args(argv)
@@ -689,8 +716,10 @@ def main(argv: list[str] | None = None) -> int:
     checkable = sum(1 for s in originals if distinctive_ngrams(s, allowed))
     for leak in leaks:
         print(f"LEAK: {leak.path.relative_to(out)}: {leak.what}", file=sys.stderr)
-    print(f"leak check: {checkable} of {len(originals)} solutions have text of their own to look "
-          f"for; {len(leaks)} leaks")
+    print(
+        f"leak check: {checkable} of {len(originals)} solutions have text of their own to look "
+        f"for; {len(leaks)} leaks"
+    )
     return 1 if leaks else 0
 
 

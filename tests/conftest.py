@@ -1,7 +1,18 @@
-"""Shared fixtures: the models with example parameters and their scipy.stats references."""
+"""Shared fixtures: the models with example parameters and their scipy.stats references; the
+expensive set-ups (the book build, the student edition, the assignments, the benchmark run), done
+once per run and shared; and how the suite is spread over pytest-xdist's workers.
+"""
+
+import os
+import pickle
+import subprocess
+import sys
+import traceback
+from pathlib import Path
 
 import numpy as np
 import pytest
+from filelock import FileLock
 from hypothesis import settings
 from scipy import stats
 
@@ -22,7 +33,7 @@ CASES = [
     ("gaussian", Gaussian(), (1.5, 4.0), lambda x, t: stats.norm.logpdf(x, t[0], np.sqrt(t[1]))),
     ("poisson", Poisson(), 3.5, lambda x, lam: stats.poisson.logpmf(x, lam)),
     ("exponential", Exponential(), 2.0, lambda x, r: stats.expon.logpdf(x, scale=1 / r)),
-    ("categorical", Categorical(3), (0.2, 0.3, 0.5), _categorical_logpmf),
+    ("categorical", Categorical(k=3), (0.2, 0.3, 0.5), _categorical_logpmf),
     ("gamma", Gamma(), (2.5, 1.5), lambda x, t: stats.gamma.logpdf(x, t[0], scale=t[1])),
 ]
 
@@ -36,3 +47,120 @@ def case(request):
 @pytest.fixture
 def rng():
     return np.random.default_rng(12345)
+
+
+# --------------------------------------------------------------------------- shared set-ups
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def shared(tmp_path_factory, worker_id):
+    """``shared(name, make)``: the result of ``make(folder)``, computed once per run.
+
+    For the expensive set-ups (the book build, the student edition, otter assign and grading,
+    the quick benchmark run). Under xdist, the first worker to ask computes it, into a folder
+    of the run's common temporary directory, while holding a lock; the others wait for it and
+    read the pickled result. A set-up that fails is not retried: the others get its error.
+    """
+    root = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        root = root.parent  # the folder common to all the workers of this run
+
+    def get(name, make):
+        folder, record = root / name, root / f"{name}.pickle"
+        with FileLock(str(root / f"{name}.lock")):
+            if not record.exists():
+                folder.mkdir()
+                try:
+                    result = ("ok", make(folder))
+                except Exception:
+                    record.write_bytes(pickle.dumps(("error", traceback.format_exc())))
+                    raise
+                record.write_bytes(pickle.dumps(result))
+            status, value = pickle.loads(record.read_bytes())
+        if status == "error":
+            raise RuntimeError(f"the shared set-up {name!r} failed:\n{value}")
+        return value
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def build(shared):
+    """The whole book built once, as `make book` builds it: (the process, its HTML folder)."""
+
+    def make(out):
+        cmd = [
+            str(Path(sys.executable).parent / "jupyter-book"),
+            "build",
+            str(ROOT),
+            "--path-output",
+            str(out),
+            "--builder",
+            "html",
+            "--warningiserror",
+            "--nitpick",
+            "--keep-going",
+        ]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+        return proc, out / "_build" / "html"
+
+    return shared("book", make)
+
+
+@pytest.fixture(scope="session")
+def site(build):
+    """The built book's HTML folder; a failed build fails every test that reads it."""
+    proc, html = build
+    if proc.returncode != 0:
+        pytest.fail(f"the book did not build:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+    return html
+
+
+# --------------------------------------------------------------------------- the xdist layout
+# `make test` runs pytest with `-n auto`: a worker per core. Each worker takes one test at a
+# time, except that a notebook's cells all go to one worker, in order (nbval runs them one after
+# another in the notebook's kernel). The expensive set-ups are `shared` (above), so whatever
+# needs them can run on any worker. (Not `--dist loadgroup` with xdist_group marks: with
+# pytest 9.2 and pytest-xdist 3.8 it silently stops grouping, pytest-xdist issue #1386.)
+#
+# The workers take the tests in this order, the longest set-ups first, so that the many short
+# package tests fill the gaps at the end: the test that starts the book build (it uses `build`
+# but not `site`); the tests of the other shared set-ups, the longest first; the notebooks; the
+# package tests; and last the tests that read the built site, by which time the build is done.
+FIRST = ("graded", "generated", "student", "quick_rows")
+
+
+def _rank(item) -> int:
+    names = set(getattr(item, "fixturenames", ()))
+    if "build" in names:
+        return 0 if "site" not in names else len(FIRST) + 3
+    for i, fixture in enumerate(FIRST):
+        if fixture in names:
+            return 1 + i
+    return len(FIRST) + (1 if _notebook(item.nodeid) else 2)
+
+
+def _notebook(nodeid: str) -> str | None:
+    """The notebook whose cell `nodeid` is (nbval names them `path.ipynb::Cell N`), if any."""
+    path = nodeid.partition("::")[0]
+    return path if path.endswith(".ipynb") else None
+
+
+def pytest_collection_modifyitems(config, items):
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # serial runs keep the order of the files
+        items.sort(key=_rank)  # stable: each notebook's cells, and each module, stay in order
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """Load balancing test by test (`-n` alone), keeping each notebook's cells together."""
+    if config.getvalue("dist") != "load":
+        return None  # another --dist was asked for: xdist's own
+    from xdist.scheduler import LoadScopeScheduling
+
+    class NotebookScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return _notebook(nodeid) or nodeid
+
+    config.option.loadscopereorder = False  # the order above, not the largest scopes first
+    return NotebookScheduling(config, log)

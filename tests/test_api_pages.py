@@ -11,8 +11,11 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_the_api_pages_are_up_to_date():
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "api_pages.py"), "--check"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "api_pages.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
@@ -23,5 +26,7 @@ def test_every_module_page_is_in_the_table_of_contents_in_order():
     finally:
         sys.path.remove(str(ROOT / "scripts"))
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    api = [entry for part in toc["parts"] for entry in part["chapters"] if entry["file"] == "api/index"][0]
+    api = [
+        entry for part in toc["parts"] for entry in part["chapters"] if entry["file"] == "api/index"
+    ][0]
     assert [s["file"] for s in api["sections"]] == [f"api/{m}" for m in MODULES]

@@ -24,8 +24,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "scripts"))
-import assignments as kit  # noqa: E402  (scripts/assignments.py)
 import grade as grader  # noqa: E402  (scripts/grade.py)
+
+import assignments as kit  # noqa: E402  (scripts/assignments.py)
 
 MASTERS = kit.masters()
 ANSWER_TAG = "otter_answer_cell"
@@ -99,7 +100,8 @@ def test_master_format(master):
             assert re.search(r"^def test_\w+\(", body, flags=re.M), src
             for statement in re.findall(r"^\s*assert .*", body, flags=re.M):
                 assert "," in statement or statement.rstrip().endswith("("), (
-                    f"{master.name} {question}: an assert without a feedback message: {statement}")
+                    f"{master.name} {question}: an assert without a feedback message: {statement}"
+                )
     assert len(tests) >= 3
     for name, counts in tests.items():
         assert counts["public"] >= 1 and counts["hidden"] >= 1, (master.name, name, counts)
@@ -110,17 +112,21 @@ def test_autograder_requirements_pin_the_books_versions():
     # at exactly the versions the book is tested with.
     reqs = kit.autograder_requirements().splitlines()
     book = (ROOT / "requirements.txt").read_text().splitlines()
-    assert {line.split("==")[0] for line in reqs} >= {"numpy", "scipy", "sympy", "matplotlib",
-                                                      "scikit-learn"}
+    assert {line.split("==")[0] for line in reqs} >= {
+        "numpy",
+        "scipy",
+        "sympy",
+        "matplotlib",
+        "scikit-learn",
+    }
     assert all(line in book for line in reqs)
 
 
 # --------------------------------------------------------------------------- otter assign
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    """`otter assign` on every master, as `make assignments` runs it."""
-    out = tmp_path_factory.mktemp("assignments")
-    return {m.stem: kit.assign(m, out) for m in MASTERS}
+@pytest.fixture(scope="session")
+def generated(shared):
+    """`otter assign` on every master, as `make assignments` runs it (once per run: conftest.py)."""
+    return shared("assignments", lambda out: {m.stem: kit.assign(m, out) for m in MASTERS})
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
@@ -152,20 +158,27 @@ def test_otter_assign_fails_when_a_solution_fails_its_tests(tmp_path):
     # A one-question master whose solution divides by n - 1: otter assign must refuse it.
     config = nbformat.v4.new_raw_cell(
         "# ASSIGNMENT CONFIG\nname: broken\ntests:\n  files: false\n  ok_format: false\n"
-        "export_cell: false\nfiles:\n  - mlebook\nrequirements: requirements.txt\n")
-    cells = [config,
-             nbformat.v4.new_code_cell("import numpy as np"),
-             nbformat.v4.new_raw_cell("# BEGIN QUESTION\nname: q1"),
-             nbformat.v4.new_markdown_cell("The MLE of the variance of `[1, 2, 3, 4]`."),
-             nbformat.v4.new_raw_cell("# BEGIN SOLUTION"),
-             nbformat.v4.new_code_cell("s2 = np.var([1, 2, 3, 4], ddof=1)  # SOLUTION"),
-             nbformat.v4.new_raw_cell("# END SOLUTION"),
-             nbformat.v4.new_raw_cell("# BEGIN TESTS"),
-             nbformat.v4.new_code_cell("def test_s2(s2):\n    assert s2 == 1.25, 'divide by n'"),
-             nbformat.v4.new_raw_cell("# END TESTS"),
-             nbformat.v4.new_raw_cell("# END QUESTION")]
+        "export_cell: false\nfiles:\n  - mlebook\nrequirements: requirements.txt\n"
+    )
+    cells = [
+        config,
+        nbformat.v4.new_code_cell("import numpy as np"),
+        nbformat.v4.new_raw_cell("# BEGIN QUESTION\nname: q1"),
+        nbformat.v4.new_markdown_cell("The MLE of the variance of `[1, 2, 3, 4]`."),
+        nbformat.v4.new_raw_cell("# BEGIN SOLUTION"),
+        nbformat.v4.new_code_cell("s2 = np.var([1, 2, 3, 4], ddof=1)  # SOLUTION"),
+        nbformat.v4.new_raw_cell("# END SOLUTION"),
+        nbformat.v4.new_raw_cell("# BEGIN TESTS"),
+        nbformat.v4.new_code_cell("def test_s2(s2):\n    assert s2 == 1.25, 'divide by n'"),
+        nbformat.v4.new_raw_cell("# END TESTS"),
+        nbformat.v4.new_raw_cell("# END QUESTION"),
+    ]
     nb = nbformat.v4.new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     master = tmp_path / "broken.ipynb"
     nbformat.write(nb, master)
     with pytest.raises(RuntimeError, match="otter assign failed"):
@@ -189,13 +202,19 @@ def fill_in(student, solution, mistake=None):
     return nb
 
 
-@pytest.fixture(scope="module")
-def graded(generated, tmp_path_factory):
-    """Grade three submissions of every assignment with scripts/grade.py into one CSV each."""
+@pytest.fixture(scope="session")
+def graded(generated, shared):
+    """Grade three submissions of every assignment with scripts/grade.py into one CSV each
+    (once per run, see conftest.py)."""
+    return shared("grades", lambda out: _grade_all(generated, out))
+
+
+def _grade_all(generated, out):
     results = {}
     for master in MASTERS:
         result = generated[master.stem]
-        subs = tmp_path_factory.mktemp(f"submissions-{master.stem}")
+        subs = out / f"submissions-{master.stem}"
+        subs.mkdir()
         student = nbformat.read(result / "student" / master.name, as_version=4)
         solution = nbformat.read(result / "autograder" / master.name, as_version=4)
         shutil.copy(result / "autograder" / master.name, subs / "solution.ipynb")
@@ -205,7 +224,9 @@ def graded(generated, tmp_path_factory):
         grader.grade(subs, kit.autograder_zip(result), out_csv)
         with out_csv.open() as f:
             rows = {row["student"]: row for row in csv.DictReader(f)}
-        feedback = {p.stem: p.read_text() for p in (out_csv.parent / "scores-feedback").glob("*.txt")}
+        feedback = {
+            p.stem: p.read_text() for p in (out_csv.parent / "scores-feedback").glob("*.txt")
+        }
         results[master.stem] = rows, feedback
     return results
 

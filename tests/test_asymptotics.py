@@ -8,8 +8,14 @@ import pytest
 from scipy import stats
 
 from mlebook import fit
-from mlebook.asymptotics import (Coverage, coverage, profile_intervals, sampling_distribution, standardized,
-                                 wald_intervals)
+from mlebook.asymptotics import (
+    Coverage,
+    coverage,
+    profile_intervals,
+    sampling_distribution,
+    standardized,
+    wald_intervals,
+)
 from mlebook.models import Bernoulli, Exponential, Gaussian, Poisson
 
 Z95 = stats.norm.ppf(0.975)
@@ -35,8 +41,9 @@ def test_sampling_variance_of_the_exponential_rate_matches_its_exact_distributio
 
 def test_a_custom_estimator_works_along_rows_and_blocks_are_seamless():
     # n * n_sim = 4 million numbers: several blocks.
-    med = sampling_distribution(Gaussian(), (1.0, 4.0), n=1000, n_sim=4000, rng=2,
-                                estimator=lambda s: np.median(s, axis=1))
+    med = sampling_distribution(
+        Gaussian(), (1.0, 4.0), n=1000, n_sim=4000, rng=2, estimator=lambda s: np.median(s, axis=1)
+    )
     assert med.shape == (4000,)
     # Asymptotic variance of the median: pi sigma^2 / (2 n).
     assert med.var() == pytest.approx(np.pi * 4.0 / (2 * 1000), rel=0.08)
@@ -67,8 +74,9 @@ def test_wald_intervals_are_the_textbook_ones_and_fit_agrees(rng):
     np.testing.assert_allclose(ci, np.column_stack([p - half, p + half]), rtol=1e-12, atol=1e-15)
     for row in samples[:3]:
         if 0 < row.mean() < 1:
-            np.testing.assert_allclose(wald_intervals(Bernoulli(), row), fit(Bernoulli(), row).conf_int()[0],
-                                       rtol=1e-6)
+            np.testing.assert_allclose(
+                wald_intervals(Bernoulli(), row), fit(Bernoulli(), row).conf_int()[0], rtol=1e-6
+            )
 
 
 def test_wald_interval_collapses_on_the_boundary():
@@ -76,13 +84,17 @@ def test_wald_interval_collapses_on_the_boundary():
     np.testing.assert_array_equal(wald_intervals(Poisson(), np.zeros(5)), [0.0, 0.0])
 
 
-@pytest.mark.parametrize("model, params", [(Bernoulli(), 0.2), (Poisson(), 1.5), (Exponential(), 0.5)])
+@pytest.mark.parametrize(
+    "model, params", [(Bernoulli(), 0.2), (Poisson(), 1.5), (Exponential(), 0.5)]
+)
 def test_profile_intervals_agree_with_fit(model, params, rng):
     samples = model.sample(params, (4, 15), rng)
     ci = profile_intervals(model, samples, level=0.9)
     for row, expected_row in zip(samples, ci):
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # an estimate on the boundary is expected
+            warnings.simplefilter(
+                "ignore", RuntimeWarning
+            )  # an estimate on the boundary is expected
             ref = fit(model, row).conf_int(level=0.9, method="profile")[0]
         np.testing.assert_allclose(expected_row, ref, rtol=1e-6, atol=1e-9)
 
@@ -90,9 +102,12 @@ def test_profile_intervals_agree_with_fit(model, params, rng):
 def test_profile_interval_on_the_boundary_has_a_closed_form():
     """All zeros: n log(1 - p) = -q / 2, so the upper end is 1 - exp(-q / (2n))."""
     q = stats.chi2.ppf(0.95, 1)
-    np.testing.assert_allclose(profile_intervals(Bernoulli(), np.zeros(10)), [0.0, 1 - np.exp(-q / 20)],
-                               rtol=1e-10)
-    np.testing.assert_allclose(profile_intervals(Poisson(), np.zeros(10)), [0.0, q / 20], rtol=1e-10)
+    np.testing.assert_allclose(
+        profile_intervals(Bernoulli(), np.zeros(10)), [0.0, 1 - np.exp(-q / 20)], rtol=1e-10
+    )
+    np.testing.assert_allclose(
+        profile_intervals(Poisson(), np.zeros(10)), [0.0, q / 20], rtol=1e-10
+    )
     with pytest.warns(RuntimeWarning, match="boundary"):
         ref = fit(Bernoulli(), np.zeros(10)).conf_int(method="profile")[0]
     np.testing.assert_allclose(profile_intervals(Bernoulli(), np.zeros(10)), ref, rtol=1e-7)
@@ -100,13 +115,15 @@ def test_profile_interval_on_the_boundary_has_a_closed_form():
 
 def exact_binomial_coverage(intervals, n, p):
     """P(p in interval) = sum over k of P(K = k) [p in the interval from k heads], exactly."""
-    rows = (np.arange(n)[None, :] < np.arange(n + 1)[:, None]).astype(float)   # row k has k ones
+    rows = (np.arange(n)[None, :] < np.arange(n + 1)[:, None]).astype(float)  # row k has k ones
     ci = intervals(Bernoulli(), rows)
     covers = (ci[:, 0] <= p) & (p <= ci[:, 1])
     return float(stats.binom.pmf(np.arange(n + 1), n, p) @ covers)
 
 
-@pytest.mark.parametrize("method, intervals", [("wald", wald_intervals), ("profile", profile_intervals)])
+@pytest.mark.parametrize(
+    "method, intervals", [("wald", wald_intervals), ("profile", profile_intervals)]
+)
 @pytest.mark.parametrize("n, p", [(10, 0.2), (30, 0.1), (25, 0.5)])
 def test_bernoulli_coverage_matches_the_exact_binomial_sum(method, intervals, n, p):
     res = coverage(method, Bernoulli(), p, n=n, n_sim=20_000, rng=11)
@@ -134,11 +151,21 @@ def test_coverage_of_the_known_variance_gaussian_interval_is_exactly_the_level()
         return samples.mean(axis=1)[:, None] + np.array([-half, half])
 
     for level in (0.8, 0.95):
-        res = coverage(known_variance, Gaussian(), (1.0, sigma2), n=5, n_sim=20_000, rng=8, level=level,
-                       target=1.0)
+        res = coverage(
+            known_variance,
+            Gaussian(),
+            (1.0, sigma2),
+            n=5,
+            n_sim=20_000,
+            rng=8,
+            level=level,
+            target=1.0,
+        )
         assert isinstance(res, Coverage)
         assert abs(res.estimate - level) < 4 * np.sqrt(level * (1 - level) / 20_000)
-        assert res.mean_width == pytest.approx(2 * stats.norm.ppf(0.5 + level / 2) * np.sqrt(sigma2 / 5))
+        assert res.mean_width == pytest.approx(
+            2 * stats.norm.ppf(0.5 + level / 2) * np.sqrt(sigma2 / 5)
+        )
 
 
 def test_exact_pivot_interval_for_an_exponential_rate():
@@ -151,7 +178,7 @@ def test_exact_pivot_interval_for_an_exponential_rate():
 
     res = coverage(pivot, Exponential(), 3.0, n=n, n_sim=20_000, rng=9)
     assert abs(res.estimate - 0.95) < 4 * np.sqrt(0.95 * 0.05 / 20_000)
-    assert abs(res.below - res.above) < 0.01   # equal tails
+    assert abs(res.below - res.above) < 0.01  # equal tails
 
 
 def test_coverage_str_reports_the_monte_carlo_error():

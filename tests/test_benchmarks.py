@@ -17,14 +17,26 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def quick_rows(tmp_path_factory):
-    out = tmp_path_factory.mktemp("bench") / "benchmarks.json"
-    proc = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--no-book",
-                           "--output", str(out)], capture_output=True, text=True, timeout=600)
-    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
-    assert out.with_suffix(".png").stat().st_size > 0
-    return {row["task"]: row for row in json.loads(out.read_text())["rows"]}
+@pytest.fixture(scope="session")
+def quick_rows(shared):
+    """A quick run of the benchmarks with small data (once per run, see conftest.py)."""
+
+    def make(folder):
+        out = folder / "benchmarks.json"
+        cmd = [
+            sys.executable,
+            str(ROOT / "benchmarks" / "run.py"),
+            "--quick",
+            "--no-book",
+            "--output",
+            str(out),
+        ]
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-2000:]
+        assert out.with_suffix(".png").stat().st_size > 0
+        return {row["task"]: row for row in json.loads(out.read_text())["rows"]}
+
+    return shared("quick-benchmarks", make)
 
 
 def test_every_library_task_is_measured(quick_rows):
@@ -46,8 +58,11 @@ def test_the_answers_agree_with_the_reference_libraries(quick_rows):
 
 
 def test_the_readme_shows_the_committed_results():
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "report_benchmarks.py"), "--check"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "report_benchmarks.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 

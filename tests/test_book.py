@@ -48,37 +48,32 @@ def test_every_notebook_is_in_the_toc_and_every_entry_exists():
     assert len(listed) == len(set(listed)), "a page is listed twice in _toc.yml"
     for name in listed:
         sources = [ROOT / f"{name}{ext}" for ext in (".md", ".ipynb")]
-        assert sum(s.exists() for s in sources) == 1, f"_toc.yml entry {name} has no single source file"
-    notebooks = {str(p.relative_to(ROOT).with_suffix("")) for folder in ("chapters", "appendix")
-                 for p in (ROOT / folder).glob("*.ipynb")}
+        assert sum(s.exists() for s in sources) == 1, (
+            f"_toc.yml entry {name} has no single source file"
+        )
+    notebooks = {
+        str(p.relative_to(ROOT).with_suffix(""))
+        for folder in ("chapters", "appendix")
+        for p in (ROOT / folder).glob("*.ipynb")
+    }
     assert notebooks - set(listed) == set(), "notebooks missing from _toc.yml"
-    pages = {str(p.relative_to(ROOT).with_suffix("")) for p in ROOT.glob("*.md")} | \
-        {str(p.relative_to(ROOT).with_suffix("")) for p in (ROOT / "api").glob("*.md")}
+    pages = {str(p.relative_to(ROOT).with_suffix("")) for p in ROOT.glob("*.md")} | {
+        str(p.relative_to(ROOT).with_suffix("")) for p in (ROOT / "api").glob("*.md")
+    }
     assert pages - set(listed) - {"README"} == set(), "pages missing from _toc.yml"
 
 
 def test_every_chapter_starts_with_the_install_cell_for_the_configured_repository():
-    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "launch_cell.py"), "--check"],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "launch_cell.py"), "--check"],
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-@pytest.fixture(scope="session")
-def build(tmp_path_factory):
-    """Build the whole book once into a scratch folder, as `make book` does."""
-    out = tmp_path_factory.mktemp("book")
-    cmd = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--path-output", str(out),
-           "--builder", "html", "--warningiserror", "--nitpick", "--keep-going"]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
-    return proc, out / "_build" / "html"
-
-
-@pytest.fixture(scope="session")
-def site(build):
-    proc, html = build
-    if proc.returncode != 0:
-        pytest.fail(f"the book did not build:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    return html
+# The book is built once per run by the `build` and `site` fixtures in conftest.py (shared
+# with the student edition's tests, and across xdist workers).
 
 
 def test_the_book_builds_with_warnings_as_errors(build):
@@ -123,15 +118,28 @@ def browser():
     path = find_chromium()
     if path is None:
         if os.environ.get("MLEBOOK_REQUIRE_BROWSER") == "1":
-            pytest.fail("no Chromium found, and MLEBOOK_REQUIRE_BROWSER=1 requires one (install Debian's chromium)")
-        pytest.skip("no Chromium on this machine: install one (Debian: apt-get install chromium) or set "
-                    "CHROMIUM=/path/to/chrome to run the site tests")
+            pytest.fail(
+                "no Chromium found, and MLEBOOK_REQUIRE_BROWSER=1 requires one (install Debian's chromium)"
+            )
+        pytest.skip(
+            "no Chromium on this machine: install one (Debian: apt-get install chromium) or set "
+            "CHROMIUM=/path/to/chrome to run the site tests"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run", "--disable-quic"])
+        b = p.chromium.launch(
+            executable_path=path,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+            ],
+        )
         yield b
         b.close()
 
@@ -164,11 +172,21 @@ def open_page(browser, url):
     page.requests, page.problems = [], []
     page.on("request", lambda r: page.requests.append(r.url))
     page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
-    page.on("console", lambda m: m.type == "error" and not any(a.search(m.text) for a in CONSOLE_ALLOW)
-            and page.problems.append(f"console error: {m.text}"))
-    page.on("response", lambda r: r.status >= 400 and page.problems.append(f"HTTP {r.status}: {r.url}"))
+    page.on(
+        "console",
+        lambda m: (
+            m.type == "error"
+            and not any(a.search(m.text) for a in CONSOLE_ALLOW)
+            and page.problems.append(f"console error: {m.text}")
+        ),
+    )
+    page.on(
+        "response", lambda r: r.status >= 400 and page.problems.append(f"HTTP {r.status}: {r.url}")
+    )
     response = page.goto(url, wait_until="load")
-    assert response is not None and response.status == 200, f"{url}: HTTP {response and response.status}"
+    assert response is not None and response.status == 200, (
+        f"{url}: HTTP {response and response.status}"
+    )
     if page.evaluate("() => Boolean(window.MathJax && MathJax.startup)"):
         page.evaluate("() => MathJax.startup.promise")
     return page
@@ -192,7 +210,9 @@ def anchors(site):
     """The ids defined in every built page, to check links to a fragment."""
     ids = {}
     for path in site.rglob("*.html"):
-        ids[path.relative_to(site).as_posix()] = set(re.findall(r'\sid="([^"]+)"', path.read_text()))
+        ids[path.relative_to(site).as_posix()] = set(
+            re.findall(r'\sid="([^"]+)"', path.read_text())
+        )
     return ids
 
 
@@ -208,8 +228,10 @@ def test_page_works_in_a_browser(browser, server, anchors, name):
         for raw in ("$$", "\\(", "\\[", "\\frac", "\\hat", "\\theta"):
             assert raw not in prose, f"untypeset math {raw!r} on {name}"
         # Every image in the article has loaded and carries alt text.
-        images = page.evaluate("() => Array.from(document.querySelectorAll('article img'))"
-                               ".map(i => ({src: i.src, alt: i.alt, w: i.naturalWidth}))")
+        images = page.evaluate(
+            "() => Array.from(document.querySelectorAll('article img'))"
+            ".map(i => ({src: i.src, alt: i.alt, w: i.naturalWidth}))"
+        )
         for image in images:
             assert image["w"] > 0, f"an image failed to load: {image['src']}"
             assert len(image["alt"].strip()) > 20, f"an image lacks alt text: {image}"
@@ -218,7 +240,7 @@ def test_page_works_in_a_browser(browser, server, anchors, name):
         for url in set(page_targets(page)):
             if not url.startswith(server + "/"):
                 continue
-            path, _, fragment = url[len(server) + 1:].split("?")[0].partition("#")
+            path, _, fragment = url[len(server) + 1 :].split("?")[0].partition("#")
             path = path + "index.html" if path == "" or path.endswith("/") else path
             if path in anchors:
                 if fragment and fragment not in anchors[path]:
@@ -226,7 +248,9 @@ def test_page_works_in_a_browser(browser, server, anchors, name):
             elif not exists_on_server(f"{server}/{path}"):
                 broken.append(url)
         assert not broken, f"broken links on {name}: {sorted(broken)}"
-        foreign = [u for u in page.requests if not u.startswith(server) and not u.startswith("data:")]
+        foreign = [
+            u for u in page.requests if not u.startswith(server) and not u.startswith("data:")
+        ]
         assert not foreign, foreign
         assert not page.problems, page.problems
     finally:
@@ -250,9 +274,11 @@ def test_chapter_reads_well_in_a_browser(browser, server, name):
     try:
         assert page.locator("mjx-container").count() >= 10
         assert page.locator("article img").count() >= 1, "a chapter has at least one figure"
-        uncaptioned = page.evaluate("() => Array.from(document.querySelectorAll('article img'))"
-                                    ".filter(i => !i.closest('figure')?.querySelector('figcaption'))"
-                                    ".map(i => i.alt)")
+        uncaptioned = page.evaluate(
+            "() => Array.from(document.querySelectorAll('article img'))"
+            ".filter(i => !i.closest('figure')?.querySelector('figcaption'))"
+            ".map(i => i.alt)"
+        )
         assert not uncaptioned, f"figures without a caption: {uncaptioned}"
         # At least three exercises, each solution folded until its title is clicked.
         assert page.locator("div.exercise").count() >= 3
@@ -269,7 +295,9 @@ def test_chapter_reads_well_in_a_browser(browser, server, name):
         # Launch buttons point at this chapter's notebook in the configured repository.
         repo = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
         slug = repo.removeprefix("https://github.com/")
-        links = page.evaluate("() => Array.from(document.querySelectorAll('a[href]')).map(a => a.href)")
+        links = page.evaluate(
+            "() => Array.from(document.querySelectorAll('a[href]')).map(a => a.href)"
+        )
         assert f"https://mybinder.org/v2/gh/{slug}/main?urlpath=lab/tree/{name}.ipynb" in links
         assert f"https://colab.research.google.com/github/{slug}/blob/main/{name}.ipynb" in links
         assert repo in links
@@ -284,7 +312,9 @@ def test_chapter_reads_well_in_a_browser(browser, server, name):
 def test_front_page_links_every_chapter(browser, server):
     page = open_page(browser, f"{server}/intro.html")
     try:
-        links = page.evaluate("() => Array.from(document.querySelectorAll('article a')).map(a => a.getAttribute('href'))")
+        links = page.evaluate(
+            "() => Array.from(document.querySelectorAll('article a')).map(a => a.getAttribute('href'))"
+        )
         for name in CHAPTERS:
             assert any(h and h.split("#")[0].endswith(f"{name}.html") for h in links), name
         # The book's own logo and favicon.
@@ -299,12 +329,18 @@ def test_search_finds_the_likelihood_chapter(browser, server):
     page = open_page(browser, f"{server}/search.html?q=likelihood")
     try:
         # Sphinx lists results one by one, then writes its summary: wait for the summary.
-        page.wait_for_function("() => /found \\d+ page/i.test("
-                               "document.querySelector('#search-results .search-summary')?.textContent || '')",
-                               timeout=30000)
-        found = page.evaluate("() => Array.from(document.querySelectorAll('#search-results ul.search li a'))"
-                              ".map(a => a.getAttribute('href'))")
-        assert any(h.split("?")[0].split("#")[0].endswith("chapters/01_likelihood.html") for h in found), found
+        page.wait_for_function(
+            "() => /found \\d+ page/i.test("
+            "document.querySelector('#search-results .search-summary')?.textContent || '')",
+            timeout=30000,
+        )
+        found = page.evaluate(
+            "() => Array.from(document.querySelectorAll('#search-results ul.search li a'))"
+            ".map(a => a.getAttribute('href'))"
+        )
+        assert any(
+            h.split("?")[0].split("#")[0].endswith("chapters/01_likelihood.html") for h in found
+        ), found
         assert not page.problems, page.problems
     finally:
         page.close()
@@ -316,10 +352,17 @@ def test_api_reference_documents_every_public_name(site):
     import mlebook
 
     index = (site / "api" / "index.html").read_text()
-    for module in [m for m in mlebook.__all__ if m not in ("fit", "FitResult")] + ["plotting", "parametrization"]:
+    for module in [m for m in mlebook.__all__ if m not in ("fit", "FitResult")] + [
+        "plotting",
+        "parametrization",
+    ]:
         html = (site / "api" / f"{module}.html").read_text()
         for name in importlib.import_module(f"mlebook.{module}").__all__:
             if module == "symbolic" and name in ("i", "n", "x"):
                 continue  # sympy symbols, described in the module docstring
-            assert f'id="mlebook.{module}.{name}"' in html, f"mlebook.{module}.{name} is not documented"
-            assert f'href="{module}.html#mlebook.{module}.{name}"' in index, f"{name} is missing from api/index.md"
+            assert f'id="mlebook.{module}.{name}"' in html, (
+                f"mlebook.{module}.{name} is not documented"
+            )
+            assert f'href="{module}.html#mlebook.{module}.{name}"' in index, (
+                f"{name} is missing from api/index.md"
+            )

@@ -21,7 +21,12 @@ from mlebook import fit
 from mlebook.asymptotics import profile_intervals, wald_intervals
 from mlebook.mixture import GaussianMixture, SingularityError
 from mlebook.models import Bernoulli, Categorical, Exponential, Gamma, Gaussian, Poisson
-from mlebook.regression import LinearRegression, LogisticRegression, SeparationError, SoftmaxRegression
+from mlebook.regression import (
+    LinearRegression,
+    LogisticRegression,
+    SeparationError,
+    SoftmaxRegression,
+)
 
 Q95 = stats.chi2.ppf(0.95, df=1)
 
@@ -38,8 +43,11 @@ def test_bernoulli_all_equal_has_its_estimate_on_the_boundary(n, value):
     with pytest.raises(ValueError, match="p must lie in"):  # the derivatives do not exist there
         model.score(value, x)
 
-    with pytest.warns(RuntimeWarning, match=r"boundary of the parameter space \(p = .*standard errors are NaN"
-                                            r".*Wald intervals are unusable.*collapses.*method='profile'"):
+    with pytest.warns(
+        RuntimeWarning,
+        match=r"boundary of the parameter space \(p = .*standard errors are NaN"
+        r".*Wald intervals are unusable.*collapses.*method='profile'",
+    ):
         res = fit(model, x)
     assert res.params[0] == pytest.approx(value, abs=1e-8)
     assert res.loglik == pytest.approx(0.0, abs=1e-8) and res.loglik <= 0.0
@@ -61,8 +69,12 @@ def test_bernoulli_profile_interval_on_the_boundary_has_a_closed_form(n, value, 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # the boundary warning, checked above
         res = fit(Bernoulli(), x)
-    np.testing.assert_allclose(res.conf_int(level=level, method="profile")[0], exact, rtol=0, atol=1e-6)
-    np.testing.assert_allclose(profile_intervals(Bernoulli(), x, level=level), exact, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        res.conf_int(level=level, method="profile")[0], exact, rtol=0, atol=1e-6
+    )
+    np.testing.assert_allclose(
+        profile_intervals(Bernoulli(), x, level=level), exact, rtol=1e-10, atol=1e-12
+    )
     # The end really is where the log-likelihood has dropped by q / 2.
     inner = exact[1] if value == 0 else exact[0]
     assert Bernoulli().loglik(inner, x) == pytest.approx(-q / 2, rel=1e-9)
@@ -70,12 +82,17 @@ def test_bernoulli_profile_interval_on_the_boundary_has_a_closed_form(n, value, 
 
 def test_poisson_all_zeros_and_an_empty_category_sit_on_the_boundary():
     x = np.zeros(25)
-    assert Poisson().mle(x) == 0.0 and Poisson().loglik(0.0, x) == 0.0 == stats.poisson.logpmf(x, 0.0).sum()
+    assert (
+        Poisson().mle(x) == 0.0
+        and Poisson().loglik(0.0, x) == 0.0 == stats.poisson.logpmf(x, 0.0).sum()
+    )
     # 25 lam = q / 2 at the upper end of the profile interval.
     np.testing.assert_allclose(profile_intervals(Poisson(), x), [0.0, Q95 / 50], rtol=1e-10)
     labels = np.array([0, 0, 2, 2, 2])
     np.testing.assert_array_equal(Categorical(k=3).mle(labels), [0.4, 0.0, 0.6])
-    assert Categorical(k=3).loglik([0.4, 0.0, 0.6], labels) == pytest.approx(2 * math.log(0.4) + 3 * math.log(0.6))
+    assert Categorical(k=3).loglik([0.4, 0.0, 0.6], labels) == pytest.approx(
+        2 * math.log(0.4) + 3 * math.log(0.6)
+    )
     with pytest.warns(RuntimeWarning, match="boundary.*Wald intervals are unusable"):
         res = fit(Categorical(k=3), labels)
     np.testing.assert_allclose(res.params, [0.4, 0.0, 0.6], atol=1e-7)
@@ -89,26 +106,36 @@ def test_gaussian_with_one_observation_has_no_mle():
     with pytest.raises(ValueError, match="sigma2 must lie in"):
         Gaussian().loglik((2.5, 0.0), x)
     lls = [Gaussian().loglik((2.5, s2), x) for s2 in (1.0, 1e-4, 1e-8)]
-    np.testing.assert_allclose(lls, [-0.5 * math.log(2 * math.pi * s2) for s2 in (1.0, 1e-4, 1e-8)], rtol=1e-14)
+    np.testing.assert_allclose(
+        lls, [-0.5 * math.log(2 * math.pi * s2) for s2 in (1.0, 1e-4, 1e-8)], rtol=1e-14
+    )
     assert lls[0] < lls[1] < lls[2]  # unbounded as sigma2 -> 0
     for sample in (x, [2.5] * 7):
-        with pytest.raises(ValueError, match=r"every observation is the same.*sigma2 shrinks to 0.*does not exist"):
+        with pytest.raises(
+            ValueError, match=r"every observation is the same.*sigma2 shrinks to 0.*does not exist"
+        ):
             fit(Gaussian(), sample)
 
 
-@pytest.mark.parametrize("model, x, closed_form, scipy_loglik", [
-    (Poisson(), [7], 7.0, lambda t: stats.poisson.logpmf(7, t)),
-    (Poisson(), [0], 0.0, lambda t: stats.poisson.logpmf(0, t)),
-    (Exponential(), [2.5], 0.4, lambda t: stats.expon.logpdf(2.5, scale=1 / t)),
-    (Bernoulli(), [1], 1.0, lambda t: stats.bernoulli.logpmf(1, t)),
-    (Bernoulli(), [0], 0.0, lambda t: stats.bernoulli.logpmf(0, t)),
-], ids=["poisson", "poisson-zero", "exponential", "bernoulli-one", "bernoulli-zero"])
+@pytest.mark.parametrize(
+    "model, x, closed_form, scipy_loglik",
+    [
+        (Poisson(), [7], 7.0, lambda t: stats.poisson.logpmf(7, t)),
+        (Poisson(), [0], 0.0, lambda t: stats.poisson.logpmf(0, t)),
+        (Exponential(), [2.5], 0.4, lambda t: stats.expon.logpdf(2.5, scale=1 / t)),
+        (Bernoulli(), [1], 1.0, lambda t: stats.bernoulli.logpmf(1, t)),
+        (Bernoulli(), [0], 0.0, lambda t: stats.bernoulli.logpmf(0, t)),
+    ],
+    ids=["poisson", "poisson-zero", "exponential", "bernoulli-one", "bernoulli-zero"],
+)
 def test_one_observation_gives_the_closed_form(model, x, closed_form, scipy_loglik):
     estimate = model.mle(x)
     assert estimate == closed_form
     assert model.loglik(estimate, x) == pytest.approx(scipy_loglik(estimate), rel=1e-14, abs=1e-14)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # zero counts and coins: a boundary estimate
+        warnings.simplefilter(
+            "ignore", RuntimeWarning
+        )  # zero counts and coins: a boundary estimate
         res = fit(model, x)
     assert res.params[0] == pytest.approx(closed_form, rel=1e-6, abs=1e-8)
 
@@ -135,7 +162,9 @@ def test_poisson_with_ten_million_observations():
     assert lam_hat == pytest.approx(total / N_BIG, rel=4e-16)
     # log-likelihood at lam = 3.7 from the value counts: sum over distinct k of m_k log P(k).
     multiplicity = np.bincount(counts)
-    reference = math.fsum(int(m) * stats.poisson.logpmf(k, 3.7) for k, m in enumerate(multiplicity) if m)
+    reference = math.fsum(
+        int(m) * stats.poisson.logpmf(k, 3.7) for k, m in enumerate(multiplicity) if m
+    )
     assert Poisson().loglik(3.7, counts) == pytest.approx(reference, rel=1e-12)
     assert Poisson().score(lam_hat, counts) == pytest.approx(0.0, abs=1e-6)
 
@@ -145,7 +174,7 @@ def test_gaussian_with_ten_million_observations():
     in int64, and the MLE and the log-likelihood follow in exact rational arithmetic."""
     k = np.rint(np.random.default_rng(12).normal(3072.0, 2048.0, size=N_BIG)).astype(np.int64)
     x = k / 1024.0
-    s1, s2 = int(k.sum()), int((k * k).sum())          # |k| < 2**15, so k*k and their sum fit in int64
+    s1, s2 = int(k.sum()), int((k * k).sum())  # |k| < 2**15, so k*k and their sum fit in int64
     mean = Fraction(s1, 1024 * N_BIG)
     var = Fraction(s2, 1024**2 * N_BIG) - mean**2
     mu_hat, sigma2_hat = Gaussian().mle(x)
@@ -171,7 +200,9 @@ def test_gaussian_at_extreme_scales(scale):
     ll = Gaussian().loglik((mu, s2), x)
     reference = stats.norm.logpdf(x, mu, math.sqrt(s2)).sum()
     assert np.isfinite(reference) and ll == pytest.approx(reference, rel=1e-12)
-    assert ll == pytest.approx(-x.size / 2 * (math.log(2 * math.pi * s2) + 1), rel=1e-12)  # at the MLE
+    assert ll == pytest.approx(
+        -x.size / 2 * (math.log(2 * math.pi * s2) + 1), rel=1e-12
+    )  # at the MLE
 
 
 @pytest.mark.parametrize("scale", [1e-300, 1e-307, 1e300])
@@ -192,7 +223,9 @@ def test_gamma_at_extreme_scales(scale):
     g = np.random.default_rng(15).gamma(2.5, 1.5, size=200)
     shape, theta = Gamma().mle(g)
     ref_shape, _, ref_scale = stats.gamma.fit(g, floc=0)
-    assert shape == pytest.approx(ref_shape, rel=1e-5) and theta == pytest.approx(ref_scale, rel=1e-5)
+    assert shape == pytest.approx(ref_shape, rel=1e-5) and theta == pytest.approx(
+        ref_scale, rel=1e-5
+    )
     shape_x, theta_x = Gamma().mle(scale * g)
     assert shape_x == pytest.approx(shape, rel=1e-12)
     assert theta_x == pytest.approx(scale * theta, rel=1e-12)
@@ -203,7 +236,11 @@ def test_gamma_at_extreme_scales(scale):
 
 def _poisson_loglik_mpmath(counts, lam):
     with mpmath.workdps(60):
-        return float(mpmath.fsum(int(k) * mpmath.log(lam) - lam - mpmath.loggamma(int(k) + 1) for k in counts))
+        return float(
+            mpmath.fsum(
+                int(k) * mpmath.log(lam) - lam - mpmath.loggamma(int(k) + 1) for k in counts
+            )
+        )
 
 
 @pytest.mark.parametrize("mean", [1e6, 1e12, 1e15])
@@ -213,7 +250,7 @@ def test_poisson_with_huge_counts(mean):
     to about eps * S log(lam) (a few hundred at 1e15, scipy's logpmf no better); it stays
     finite, and within that rounding bound of a 60-digit mpmath reference."""
     counts = np.random.default_rng(16).poisson(mean, size=100)
-    total = int(counts.sum())                                   # exact in int64
+    total = int(counts.sum())  # exact in int64
     lam = Poisson().mle(counts)
     assert lam == pytest.approx(total / counts.size, rel=2e-16)
     ll = Poisson().loglik(lam, counts)
@@ -232,36 +269,57 @@ def _collapsing_data(kind):
         return np.r_[rng.normal(size=(60, 2)), [[8.0, 8.0]]]
     if kind == "a duplicated point":
         return np.r_[rng.normal(size=(60, 2)), np.repeat([[8.0, 8.0]], 3, axis=0)]
-    return np.r_[rng.normal(size=(60, 3)), [[8.0, 8.0, 8.0], [9.0, 8.5, 8.0]]]  # 2 points in 3 dimensions
+    return np.r_[
+        rng.normal(size=(60, 3)), [[8.0, 8.0, 8.0], [9.0, 8.5, 8.0]]
+    ]  # 2 points in 3 dimensions
 
 
-@pytest.mark.parametrize("kind", ["a single far point", "a duplicated point", "fewer points than dimensions"])
+@pytest.mark.parametrize(
+    "kind", ["a single far point", "a duplicated point", "fewer points than dimensions"]
+)
 def test_a_component_on_too_few_points(kind):
     """Component 1 starts on the outlying point(s): with reg_covar > 0 its covariance stays
     finite (reg_covar I where the points have no spread), with reg_covar = 0 it is singular."""
     X = _collapsing_data(kind)
     d = X.shape[1]
-    start = {"weights_init": [0.5, 0.5], "means_init": np.r_[np.zeros((1, d)), X[-1:]],
-             "covariances_init": np.array([np.eye(d), np.eye(d)])}
+    start = {
+        "weights_init": [0.5, 0.5],
+        "means_init": np.r_[np.zeros((1, d)), X[-1:]],
+        "covariances_init": np.array([np.eye(d), np.eye(d)]),
+    }
     gm = GaussianMixture(n_components=2, reg_covar=1e-6, **start).fit(X)
     assert gm.converged_ and np.all(np.isfinite(gm.covariances_)) and np.isfinite(gm.loglik_)
     assert np.linalg.eigvalsh(gm.covariances_[1])[0] == pytest.approx(1e-6, rel=1e-6)
-    dens = sum(gm.weights_[j] * stats.multivariate_normal(gm.means_[j], gm.covariances_[j]).pdf(X) for j in range(2))
+    dens = sum(
+        gm.weights_[j] * stats.multivariate_normal(gm.means_[j], gm.covariances_[j]).pdf(X)
+        for j in range(2)
+    )
     assert gm.loglik_ == pytest.approx(np.log(dens).sum(), rel=1e-9)
-    sk = SkGaussianMixture(2, reg_covar=1e-6, tol=1e-12, max_iter=10_000, weights_init=start["weights_init"],
-                           means_init=start["means_init"],
-                           precisions_init=np.linalg.inv(start["covariances_init"])).fit(X)
+    sk = SkGaussianMixture(
+        2,
+        reg_covar=1e-6,
+        tol=1e-12,
+        max_iter=10_000,
+        weights_init=start["weights_init"],
+        means_init=start["means_init"],
+        precisions_init=np.linalg.inv(start["covariances_init"]),
+    ).fit(X)
     np.testing.assert_allclose(gm.means_, sk.means_, atol=1e-8)
     np.testing.assert_allclose(gm.covariances_, sk.covariances_, atol=1e-8)
     np.testing.assert_allclose(gm.weights_, sk.weights_, atol=1e-10)
-    with pytest.raises(SingularityError, match=r"component 1 \(counting from 0\) became singular.*reg_covar > 0"):
+    with pytest.raises(
+        SingularityError, match=r"component 1 \(counting from 0\) became singular.*reg_covar > 0"
+    ):
         GaussianMixture(n_components=2, reg_covar=0.0, **start).fit(X)
 
 
 # ============================================================================ separation
 SEPARATED = {
     "complete": (np.array([[-2.0], [-1.0], [1.0], [2.0]]), np.array([0.0, 0.0, 1.0, 1.0])),
-    "quasi-complete": (np.array([[-2.0], [-1.0], [0.0], [0.0], [1.0], [2.0]]), np.array([0.0, 0.0, 0.0, 1.0, 1.0, 1.0])),
+    "quasi-complete": (
+        np.array([[-2.0], [-1.0], [0.0], [0.0], [1.0], [2.0]]),
+        np.array([0.0, 0.0, 0.0, 1.0, 1.0, 1.0]),
+    ),
 }
 
 
@@ -299,15 +357,20 @@ def test_separated_classes_in_softmax_regression():
     y = np.array([0, 0, 1, 1, 2, 2])
     with pytest.raises(SeparationError, match="separated by hyperplanes"):
         SoftmaxRegression().fit(X, y)
-    assert np.all(np.isfinite(SoftmaxRegression(prior="gaussian", prior_scale=1.0).fit(X, y).params_))
+    assert np.all(
+        np.isfinite(SoftmaxRegression(prior="gaussian", prior_scale=1.0).fit(X, y).params_)
+    )
 
 
 # ============================================================================ collinear designs
 def _design(kind):
     rng = np.random.default_rng(18)
     X = rng.normal(size=(60, 2))
-    extra = {"duplicate column": X[:, 0], "linear combination": 2 * X[:, 0] - 0.5 * X[:, 1],
-             "constant column": np.full(60, 3.0)}[kind]
+    extra = {
+        "duplicate column": X[:, 0],
+        "linear combination": 2 * X[:, 0] - 0.5 * X[:, 1],
+        "constant column": np.full(60, 3.0),
+    }[kind]
     return X, np.column_stack([X, extra])
 
 
@@ -316,11 +379,18 @@ def _design(kind):
 def test_collinear_designs_are_refused(cls, kind):
     X, D = _design(kind)
     eta = X @ [1.0, -1.0]
-    y = {LinearRegression: eta, LogisticRegression: (eta > 0).astype(float),
-         SoftmaxRegression: np.digitize(eta, [-0.5, 0.5])}[cls]
+    y = {
+        LinearRegression: eta,
+        LogisticRegression: (eta > 0).astype(float),
+        SoftmaxRegression: np.digitize(eta, [-0.5, 0.5]),
+    }[cls]
     y = y + np.random.default_rng(19).normal(size=60) if cls is LinearRegression else y
-    assert np.linalg.matrix_rank(np.column_stack([np.ones(60), D])) == 3  # the reference: rank 3 < 4
-    with pytest.raises(ValueError, match=r"design matrix \(X.*rank 3 below its 4 columns.*not identified") as err:
+    assert (
+        np.linalg.matrix_rank(np.column_stack([np.ones(60), D])) == 3
+    )  # the reference: rank 3 < 4
+    with pytest.raises(
+        ValueError, match=r"design matrix \(X.*rank 3 below its 4 columns.*not identified"
+    ) as err:
         cls().fit(D, y)
     assert type(err.value) is ValueError
     if kind != "constant column":  # without an intercept a constant column is just a feature
@@ -332,7 +402,9 @@ def test_a_collinear_design_with_a_prior_is_ridge():
     """A Gaussian prior identifies the coefficients: duplicated columns share the weight equally."""
     X, D = _design("duplicate column")
     y = X @ [1.0, -1.0] + np.random.default_rng(20).normal(size=60)
-    ours = LinearRegression(prior="gaussian", prior_scale=2.0).fit(D, y)   # penalty ||b||^2 / 2^2
+    ours = LinearRegression(prior="gaussian", prior_scale=2.0).fit(D, y)  # penalty ||b||^2 / 2^2
     ref = Ridge(alpha=0.25).fit(D, y)
-    np.testing.assert_allclose(ours.params_, np.r_[ref.intercept_, ref.coef_], rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        ours.params_, np.r_[ref.intercept_, ref.coef_], rtol=1e-10, atol=1e-12
+    )
     assert ours.coef_[0] == pytest.approx(ours.coef_[2], rel=1e-10)

@@ -33,7 +33,9 @@ def test_standard_error_of_a_proportion_is_sqrt_p_q_over_n(coin):
     res = fit(Bernoulli(), coin)
     assert res.se[0] == pytest.approx(np.sqrt(0.73 * 0.27 / 100), rel=1e-6)
     z = stats.norm.ppf(0.975)
-    np.testing.assert_allclose(res.conf_int(), [[0.73 - z * res.se[0], 0.73 + z * res.se[0]]], rtol=1e-7)
+    np.testing.assert_allclose(
+        res.conf_int(), [[0.73 - z * res.se[0], 0.73 + z * res.se[0]]], rtol=1e-7
+    )
 
 
 def test_gaussian_standard_errors_match_the_inverse_information(rng):
@@ -41,7 +43,9 @@ def test_gaussian_standard_errors_match_the_inverse_information(rng):
     mu, s2 = Gaussian().mle(x)
     res = fit(Gaussian(), x)
     # Observed information at the MLE is diag(n / s2, n / (2 s2^2)).
-    np.testing.assert_allclose(res.se, [np.sqrt(s2 / x.size), np.sqrt(2 * s2**2 / x.size)], rtol=1e-6)
+    np.testing.assert_allclose(
+        res.se, [np.sqrt(s2 / x.size), np.sqrt(2 * s2**2 / x.size)], rtol=1e-6
+    )
     assert res.cov[0, 1] == pytest.approx(0.0, abs=1e-8)
 
 
@@ -51,7 +55,9 @@ def test_a_function_fit_uses_a_numerical_hessian_that_matches_the_analytic_one(r
     res = fit(nll, start=[0.0, 1.0], bounds=[(None, None), (0, None)], names=("mu", "sigma2"))
     mu, s2 = Gaussian().mle(x)
     np.testing.assert_allclose(res.params, [mu, s2], rtol=1e-6)
-    np.testing.assert_allclose(res.se, [np.sqrt(s2 / x.size), np.sqrt(2 * s2**2 / x.size)], rtol=1e-5)
+    np.testing.assert_allclose(
+        res.se, [np.sqrt(s2 / x.size), np.sqrt(2 * s2**2 / x.size)], rtol=1e-5
+    )
     assert res.names == ("mu", "sigma2")
     assert res.nobs is None
 
@@ -60,14 +66,18 @@ def test_categorical_covariance_is_the_multinomial_one(rng):
     x = Categorical(k=4).sample([0.1, 0.2, 0.3, 0.4], 500, rng)
     res = fit(Categorical(k=4), x)
     p = res.params
-    np.testing.assert_allclose(res.cov, (np.diag(p) - np.outer(p, p)) / x.size, rtol=1e-6, atol=1e-12)
+    np.testing.assert_allclose(
+        res.cov, (np.diag(p) - np.outer(p, p)) / x.size, rtol=1e-6, atol=1e-12
+    )
 
 
 def _independent_profile_end(loglik, estimate, lower, upper, level=0.95):
     """Where a one-parameter log-likelihood falls chi2(1)/2 below its maximum: plain brentq."""
     cut = loglik(estimate) - stats.chi2.ppf(level, 1) / 2
-    return (optimize.brentq(lambda t: loglik(t) - cut, lower, estimate, xtol=1e-14),
-            optimize.brentq(lambda t: loglik(t) - cut, estimate, upper, xtol=1e-14))
+    return (
+        optimize.brentq(lambda t: loglik(t) - cut, lower, estimate, xtol=1e-14),
+        optimize.brentq(lambda t: loglik(t) - cut, estimate, upper, xtol=1e-14),
+    )
 
 
 def test_profile_interval_for_73_heads_in_100(coin):
@@ -87,17 +97,25 @@ def test_profile_interval_for_a_gaussian_mean_has_a_closed_form(rng):
     n, xbar, s2 = x.size, x.mean(), x.var()
     half = np.sqrt(s2 * (np.exp(Q95 / n) - 1))
     res = fit(Gaussian(), x)
-    np.testing.assert_allclose(res.conf_int(method="profile")[0], [xbar - half, xbar + half], rtol=1e-7)
+    np.testing.assert_allclose(
+        res.conf_int(method="profile")[0], [xbar - half, xbar + half], rtol=1e-7
+    )
     # sigma2 is profiled over mu, whose maximizer does not depend on sigma2.
     ll = lambda v: Gaussian().loglik((xbar, v), x)
-    np.testing.assert_allclose(res.conf_int(method="profile")[1], _independent_profile_end(ll, s2, 1e-3, 50 * s2), rtol=1e-7)
+    np.testing.assert_allclose(
+        res.conf_int(method="profile")[1],
+        _independent_profile_end(ll, s2, 1e-3, 50 * s2),
+        rtol=1e-7,
+    )
 
 
 def test_profile_loglik_reoptimizes_the_other_parameters(rng):
     x = rng.normal(0.0, 1.0, size=25)
     res = fit(Gaussian(), x)
     mu = 0.4
-    assert res.profile_loglik(0, mu) == pytest.approx(Gaussian().loglik((mu, np.mean((x - mu) ** 2)), x), rel=1e-9)
+    assert res.profile_loglik(0, mu) == pytest.approx(
+        Gaussian().loglik((mu, np.mean((x - mu) ** 2)), x), rel=1e-9
+    )
 
 
 def test_profile_interval_of_one_category_is_the_binomial_one(rng):
@@ -108,7 +126,9 @@ def test_profile_interval_of_one_category_is_the_binomial_one(rng):
     for j in range(3):
         nj, n = np.sum(x == j), x.size
         ll = lambda p: nj * np.log(p) + (n - nj) * np.log1p(-p)
-        np.testing.assert_allclose(prof[j], _independent_profile_end(ll, nj / n, 1e-9, 1 - 1e-9), rtol=1e-6)
+        np.testing.assert_allclose(
+            prof[j], _independent_profile_end(ll, nj / n, 1e-9, 1 - 1e-9), rtol=1e-6
+        )
 
 
 def test_estimate_on_the_boundary_warns_and_the_profile_interval_reaches_it():
@@ -126,7 +146,9 @@ def test_estimate_on_the_boundary_warns_and_the_profile_interval_reaches_it():
 def test_profile_and_wald_agree_for_a_large_sample(rng):
     x = rng.poisson(6.0, size=20_000)
     res = fit(Poisson(), x)
-    np.testing.assert_allclose(res.conf_int(method="profile"), res.conf_int(method="wald"), rtol=1e-3)
+    np.testing.assert_allclose(
+        res.conf_int(method="profile"), res.conf_int(method="wald"), rtol=1e-3
+    )
 
 
 def test_levels_change_the_width(coin):
@@ -162,10 +184,18 @@ def test_numerical_hessian_matches_a_known_one():
     f = lambda z: np.exp(z[0]) * z[1] ** 3 + np.sin(z[0] * z[1])
     z = np.array([0.3, 1.2])
     a, b = z
-    expected = np.array([
-        [np.exp(a) * b**3 - b**2 * np.sin(a * b), 3 * np.exp(a) * b**2 + np.cos(a * b) - a * b * np.sin(a * b)],
-        [3 * np.exp(a) * b**2 + np.cos(a * b) - a * b * np.sin(a * b), 6 * np.exp(a) * b - a**2 * np.sin(a * b)],
-    ])
+    expected = np.array(
+        [
+            [
+                np.exp(a) * b**3 - b**2 * np.sin(a * b),
+                3 * np.exp(a) * b**2 + np.cos(a * b) - a * b * np.sin(a * b),
+            ],
+            [
+                3 * np.exp(a) * b**2 + np.cos(a * b) - a * b * np.sin(a * b),
+                6 * np.exp(a) * b - a**2 * np.sin(a * b),
+            ],
+        ]
+    )
     np.testing.assert_allclose(numerical_hessian(f, z, [0.1, 0.1]), expected, rtol=1e-8)
 
 

@@ -32,8 +32,12 @@ def test_mle_maximizes_the_profile_likelihood_found_by_a_generic_optimizer(rng):
     for shape in (0.5, 4.0):
         x = Gamma().sample((shape, 0.3), 400, rng)
         profile = lambda u: -Gamma().loglik((np.exp(u), x.mean() / np.exp(u)), x)
-        res = optimize.minimize_scalar(profile, bounds=(-8, 8), method="bounded", options={"xatol": 1e-12})
-        np.testing.assert_allclose(Gamma().mle(x), [np.exp(res.x), x.mean() / np.exp(res.x)], rtol=1e-7)
+        res = optimize.minimize_scalar(
+            profile, bounds=(-8, 8), method="bounded", options={"xatol": 1e-12}
+        )
+        np.testing.assert_allclose(
+            Gamma().mle(x), [np.exp(res.x), x.mean() / np.exp(res.x)], rtol=1e-7
+        )
 
 
 def test_mle_solves_the_score_equations(rng):
@@ -47,14 +51,18 @@ def test_mle_solves_the_score_equations(rng):
 
 def test_shape_one_is_the_exponential_distribution(rng):
     x = Exponential().sample(0.7, 50, rng)
-    assert Gamma().loglik((1.0, 1 / 0.7), x) == pytest.approx(Exponential().loglik(0.7, x), rel=1e-13)
+    assert Gamma().loglik((1.0, 1 / 0.7), x) == pytest.approx(
+        Exponential().loglik(0.7, x), rel=1e-13
+    )
 
 
 @pytest.mark.parametrize("statistic", [1e-9, 1e-5, 0.01, 0.5, 1.0, 10.0, 300.0])
 def test_solve_shape_solves_the_digamma_equation(statistic):
     shape = Gamma.solve_shape(statistic)
     # Compare with brentq on a bracket, and check the residual.
-    ref = optimize.brentq(lambda k: np.log(k) - digamma(k) - statistic, 1e-300, 1e12, xtol=1e-300, rtol=1e-15)
+    ref = optimize.brentq(
+        lambda k: np.log(k) - digamma(k) - statistic, 1e-300, 1e12, xtol=1e-300, rtol=1e-15
+    )
     assert shape == pytest.approx(ref, rel=1e-9 if statistic > 1e-6 else 1e-5)
     assert type(shape) is float
 
@@ -99,8 +107,9 @@ def test_observed_information_at_the_mle_is_n_times_the_expected_one(rng):
     MLE matches exactly, so observed = n * expected there (an exponential-family identity)."""
     x = Gamma().sample((3.0, 2.0), 200, rng)
     est = Gamma().mle(x)
-    np.testing.assert_allclose(Gamma().observed_information(est, x), x.size * Gamma().fisher_information(est),
-                               rtol=1e-12)
+    np.testing.assert_allclose(
+        Gamma().observed_information(est, x), x.size * Gamma().fisher_information(est), rtol=1e-12
+    )
 
 
 positive = arrays(np.float64, st.integers(2, 40), elements=st.floats(1e-3, 1e3))

@@ -19,7 +19,9 @@ def overlapping(n, seed):
     """n points from three overlapping Gaussians in the plane."""
     rng = np.random.default_rng(seed)
     z = rng.choice(3, size=n, p=WEIGHTS)
-    return MEANS[z] + np.einsum("nij,nj->ni", np.linalg.cholesky(COVS)[z], rng.standard_normal((n, 2)))
+    return MEANS[z] + np.einsum(
+        "nij,nj->ni", np.linalg.cholesky(COVS)[z], rng.standard_normal((n, 2))
+    )
 
 
 @pytest.fixture(scope="module")
@@ -41,26 +43,39 @@ def scipy_loglik(X, w, mu, cov):
 
 # --------------------------------------------------------------------------- the pieces
 def test_loglik_and_component_densities_equal_scipy(X):
-    np.testing.assert_allclose(mixture.component_logpdf(X, MEANS, COVS),
-                               np.column_stack([stats.multivariate_normal(m, c).logpdf(X)
-                                                for m, c in zip(MEANS, COVS)]), rtol=1e-12)
-    assert mixture.loglik(X, WEIGHTS, MEANS, COVS) == pytest.approx(scipy_loglik(X, WEIGHTS, MEANS, COVS).sum(),
-                                                                    rel=1e-12)
+    np.testing.assert_allclose(
+        mixture.component_logpdf(X, MEANS, COVS),
+        np.column_stack([stats.multivariate_normal(m, c).logpdf(X) for m, c in zip(MEANS, COVS)]),
+        rtol=1e-12,
+    )
+    assert mixture.loglik(X, WEIGHTS, MEANS, COVS) == pytest.approx(
+        scipy_loglik(X, WEIGHTS, MEANS, COVS).sum(), rel=1e-12
+    )
 
 
 def test_loglik_stays_finite_where_every_density_underflows():
     far = np.array([[60.0, 0.0]])  # density ~ exp(-1800): 0.0 in floating point
     with np.errstate(divide="ignore"):
-        naive = np.log(sum(w * stats.multivariate_normal(m, c).pdf(far) for w, m, c in zip(WEIGHTS, MEANS, COVS)))
+        naive = np.log(
+            sum(
+                w * stats.multivariate_normal(m, c).pdf(far)
+                for w, m, c in zip(WEIGHTS, MEANS, COVS)
+            )
+        )
     assert naive == -np.inf
     ll = mixture.loglik(far, WEIGHTS, MEANS, COVS)
-    logs = [np.log(w) + stats.multivariate_normal(m, c).logpdf(far) for w, m, c in zip(WEIGHTS, MEANS, COVS)]
+    logs = [
+        np.log(w) + stats.multivariate_normal(m, c).logpdf(far)
+        for w, m, c in zip(WEIGHTS, MEANS, COVS)
+    ]
     assert np.isfinite(ll) and ll == pytest.approx(np.logaddexp.reduce(logs), rel=1e-12)
 
 
 def test_e_step_is_bayes_rule(X):
     resp, ll = mixture.e_step(X, WEIGHTS, MEANS, COVS)
-    joint = np.column_stack([w * stats.multivariate_normal(m, c).pdf(X) for w, m, c in zip(WEIGHTS, MEANS, COVS)])
+    joint = np.column_stack(
+        [w * stats.multivariate_normal(m, c).pdf(X) for w, m, c in zip(WEIGHTS, MEANS, COVS)]
+    )
     np.testing.assert_allclose(resp, joint / joint.sum(axis=1, keepdims=True), rtol=1e-10)
     assert ll == pytest.approx(np.log(joint.sum(axis=1)).sum(), rel=1e-12)
 
@@ -71,9 +86,13 @@ def test_m_step_gives_weighted_means_and_covariances(X):
     np.testing.assert_allclose(w, resp.mean(axis=0), rtol=1e-12)
     for j in range(3):
         np.testing.assert_allclose(mu[j], np.average(X, axis=0, weights=resp[:, j]), rtol=1e-12)
-        np.testing.assert_allclose(cov[j], np.cov(X, rowvar=False, aweights=resp[:, j], bias=True), rtol=1e-10)
+        np.testing.assert_allclose(
+            cov[j], np.cov(X, rowvar=False, aweights=resp[:, j], bias=True), rtol=1e-10
+        )
     _, _, cov_reg = mixture.m_step(X, resp, reg_covar=0.5)
-    np.testing.assert_allclose(cov_reg - cov, np.broadcast_to(0.5 * np.eye(2), cov.shape), atol=1e-12)
+    np.testing.assert_allclose(
+        cov_reg - cov, np.broadcast_to(0.5 * np.eye(2), cov.shape), atol=1e-12
+    )
 
 
 def test_the_lower_bound_argument(X):
@@ -115,8 +134,14 @@ def test_the_log_likelihood_never_decreases(seed, init_params):
     assert np.all(np.diff(path) >= -1e-9), np.diff(path).min()
     assert gm.converged_ and gm.n_iter_ == gm.loglik_trace_.size
     assert gm.loglik_ == gm.loglik_trace_[-1]
-    assert gm.loglik_ == pytest.approx(mixture.loglik(X, gm.weights_, gm.means_, gm.covariances_), rel=1e-12)
-    assert gm.params_[0] is gm.weights_ and gm.params_[1] is gm.means_ and gm.params_[2] is gm.covariances_
+    assert gm.loglik_ == pytest.approx(
+        mixture.loglik(X, gm.weights_, gm.means_, gm.covariances_), rel=1e-12
+    )
+    assert (
+        gm.params_[0] is gm.weights_
+        and gm.params_[1] is gm.means_
+        and gm.params_[2] is gm.covariances_
+    )
     assert gm.nobs_ == 300 and gm.n_features_in_ == 2
 
 
@@ -127,10 +152,23 @@ def test_exact_em_without_regularization_is_monotone_too(X):
 
 def test_equals_sklearn_from_the_same_start(X):
     w0, mu0, cov0 = start_from(X, [5, 50, 100])
-    ours = GaussianMixture(n_components=3, weights_init=w0, means_init=mu0, covariances_init=cov0, tol=1e-13,
-                           max_iter=100_000).fit(X)
-    ref = SkGaussianMixture(3, weights_init=w0, means_init=mu0, precisions_init=np.linalg.inv(cov0),
-                            init_params="random_from_data", tol=1e-13, max_iter=100_000).fit(X)
+    ours = GaussianMixture(
+        n_components=3,
+        weights_init=w0,
+        means_init=mu0,
+        covariances_init=cov0,
+        tol=1e-13,
+        max_iter=100_000,
+    ).fit(X)
+    ref = SkGaussianMixture(
+        3,
+        weights_init=w0,
+        means_init=mu0,
+        precisions_init=np.linalg.inv(cov0),
+        init_params="random_from_data",
+        tol=1e-13,
+        max_iter=100_000,
+    ).fit(X)
     assert ref.converged_ and ours.converged_
     assert ours.loglik_ == pytest.approx(ref.score(X) * len(X), abs=1e-6)
     assert ours.score(X) == pytest.approx(ref.score(X), abs=1e-9)
@@ -158,7 +196,11 @@ def test_restarts_keep_the_best(X):
 def test_a_duplicated_point_is_harmless_with_reg_covar():
     """Thirty copies of one point: a component sits on them, its covariance only reg_covar."""
     rng = np.random.default_rng(3)
-    X = np.r_[rng.normal(0, 1, size=(200, 2)), rng.normal(5, 1, size=(200, 2)), np.tile([[10.0, -3.0]], (30, 1))]
+    X = np.r_[
+        rng.normal(0, 1, size=(200, 2)),
+        rng.normal(5, 1, size=(200, 2)),
+        np.tile([[10.0, -3.0]], (30, 1)),
+    ]
     for seed in range(3):
         gm = GaussianMixture(n_components=3, rng=seed).fit(X)
         assert np.isfinite(gm.loglik_) and gm.converged_
@@ -166,18 +208,32 @@ def test_a_duplicated_point_is_harmless_with_reg_covar():
         on_point = np.argmin(np.linalg.norm(gm.means_ - [10.0, -3.0], axis=1))
         np.testing.assert_allclose(gm.covariances_[on_point], 1e-6 * np.eye(2), atol=1e-9)
         assert gm.weights_[on_point] == pytest.approx(30 / 430, abs=1e-6)
-        with pytest.raises(SingularityError, match="component .* became singular.*collapsed.*reg_covar"):
+        with pytest.raises(
+            SingularityError, match="component .* became singular.*collapsed.*reg_covar"
+        ):
             GaussianMixture(n_components=3, reg_covar=0.0, rng=seed).fit(X)
 
 
 def test_a_component_collapsing_onto_one_point_is_named():
     X = np.random.default_rng(0).normal(size=(100, 2))
-    gm = GaussianMixture(n_components=2, reg_covar=0.0, weights_init=[0.9, 0.1], means_init=[[0.0, 0.0], X[0]],
-                         covariances_init=[np.eye(2), 1e-3 * np.eye(2)])
-    with pytest.raises(SingularityError, match=r"component 1 \(counting from 0\) became singular.*unbounded"):
+    gm = GaussianMixture(
+        n_components=2,
+        reg_covar=0.0,
+        weights_init=[0.9, 0.1],
+        means_init=[[0.0, 0.0], X[0]],
+        covariances_init=[np.eye(2), 1e-3 * np.eye(2)],
+    )
+    with pytest.raises(
+        SingularityError, match=r"component 1 \(counting from 0\) became singular.*unbounded"
+    ):
         gm.fit(X)
-    regularized = GaussianMixture(n_components=2, reg_covar=1e-3, weights_init=[0.9, 0.1], means_init=[[0.0, 0.0], X[0]],
-                                  covariances_init=[np.eye(2), 1e-3 * np.eye(2)]).fit(X)
+    regularized = GaussianMixture(
+        n_components=2,
+        reg_covar=1e-3,
+        weights_init=[0.9, 0.1],
+        means_init=[[0.0, 0.0], X[0]],
+        covariances_init=[np.eye(2), 1e-3 * np.eye(2)],
+    ).fit(X)
     assert np.isfinite(regularized.loglik_)
     assert np.linalg.eigvalsh(regularized.covariances_).min() >= 1e-3
 
@@ -186,8 +242,12 @@ def test_one_dimensional_data_and_scipy(X):
     x = X[:, 0]
     gm = GaussianMixture(n_components=2, rng=0).fit(x)
     assert gm.means_.shape == (2, 1) and gm.covariances_.shape == (2, 1, 1)
-    ref = np.log(sum(w * stats.norm(m[0], np.sqrt(c[0, 0])).pdf(x)
-                     for w, m, c in zip(gm.weights_, gm.means_, gm.covariances_)))
+    ref = np.log(
+        sum(
+            w * stats.norm(m[0], np.sqrt(c[0, 0])).pdf(x)
+            for w, m, c in zip(gm.weights_, gm.means_, gm.covariances_)
+        )
+    )
     np.testing.assert_allclose(gm.score_samples(x), ref, rtol=1e-12)
     np.testing.assert_array_equal(gm.predict(x), np.argmax(gm.predict_proba(x), axis=1))
 
@@ -240,7 +300,7 @@ def test_bad_inputs(X):
     with pytest.raises(TypeError, match="rng must be a numpy.random.Generator or an int"):
         GaussianMixture(n_components=2, rng="seed").fit(X)
     with pytest.raises(TypeError, match="takes 1 positional argument"):
-        GaussianMixture(2)                    # every argument is keyword-only
+        GaussianMixture(2)  # every argument is keyword-only
     with pytest.raises(ValueError, match="n_init > 1 draws new starting values"):
         GaussianMixture(n_components=2, n_init=3, means_init=X[:2]).fit(X)
     with pytest.raises(ValueError, match="means_init must have n_components=2 rows"):
@@ -252,9 +312,13 @@ def test_bad_inputs(X):
     with pytest.raises(ValueError, match=r"covariances must have shape .* \(2, 2, 2\)"):
         GaussianMixture(n_components=2, covariances_init=np.ones((2, 2))).fit(X)
     with pytest.raises(SingularityError, match=r"covariances\[1\] is not positive definite"):
-        GaussianMixture(n_components=2, covariances_init=[np.eye(2), [[1.0, 2.0], [2.0, 1.0]]]).fit(X)
+        GaussianMixture(n_components=2, covariances_init=[np.eye(2), [[1.0, 2.0], [2.0, 1.0]]]).fit(
+            X
+        )
     with pytest.raises(SingularityError, match="starting covariances.*no spread"):
-        GaussianMixture(n_components=2, reg_covar=0.0).fit(np.column_stack([X[:, 0], np.ones(len(X))]))
+        GaussianMixture(n_components=2, reg_covar=0.0).fit(
+            np.column_stack([X[:, 0], np.ones(len(X))])
+        )
     with pytest.raises(ValueError, match="not fitted yet"):
         GaussianMixture(n_components=2).predict(X)
     with pytest.raises(ValueError, match="not fitted yet"):
@@ -275,15 +339,29 @@ def test_the_scikit_learn_rule_repeats_scikit_learn_iteration_for_iteration(X):
     more iteration than the default rule; with convergence="scikit-learn" the fits coincide."""
     w0, mu0, cov0 = start_from(X, [5, 50, 100])
     for tol in (1e-3, 1e-6):
-        ours = GaussianMixture(n_components=3, tol=tol, convergence="scikit-learn", weights_init=w0, means_init=mu0,
-                               covariances_init=cov0).fit(X)
-        ref = SkGaussianMixture(3, tol=tol, weights_init=w0, means_init=mu0, precisions_init=np.linalg.inv(cov0),
-                                init_params="random_from_data").fit(X)
+        ours = GaussianMixture(
+            n_components=3,
+            tol=tol,
+            convergence="scikit-learn",
+            weights_init=w0,
+            means_init=mu0,
+            covariances_init=cov0,
+        ).fit(X)
+        ref = SkGaussianMixture(
+            3,
+            tol=tol,
+            weights_init=w0,
+            means_init=mu0,
+            precisions_init=np.linalg.inv(cov0),
+            init_params="random_from_data",
+        ).fit(X)
         assert ours.n_iter_ == ref.n_iter_
         assert ours.loglik_ == pytest.approx(ref.score(X) * len(X), rel=1e-12)
         np.testing.assert_allclose(ours.means_, ref.means_, atol=1e-9)
         np.testing.assert_allclose(ours.covariances_, ref.covariances_, atol=1e-9)
-        default = GaussianMixture(n_components=3, tol=tol, weights_init=w0, means_init=mu0, covariances_init=cov0).fit(X)
+        default = GaussianMixture(
+            n_components=3, tol=tol, weights_init=w0, means_init=mu0, covariances_init=cov0
+        ).fit(X)
         assert default.n_iter_ == ref.n_iter_ - 1
     with pytest.raises(ValueError, match="convergence must be one of"):
         GaussianMixture(n_components=3, convergence="sklearn").fit(X)

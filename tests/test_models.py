@@ -28,24 +28,42 @@ def generic_mle(model, x):
     x = np.asarray(x, dtype=float)
     if isinstance(model, Gaussian):
         nll = lambda t: -model.loglik((t[0], np.exp(t[1])), x)
-        res = optimize.minimize(nll, [0.0, 0.0], method="Nelder-Mead",
-                                options={"xatol": 1e-11, "fatol": 1e-14, "maxiter": 20_000})
+        res = optimize.minimize(
+            nll,
+            [0.0, 0.0],
+            method="Nelder-Mead",
+            options={"xatol": 1e-11, "fatol": 1e-14, "maxiter": 20_000},
+        )
         return np.array([res.x[0], np.exp(res.x[1])])
     if isinstance(model, Gamma):
         nll = lambda t: -model.loglik(np.exp(t), x)
-        res = optimize.minimize(nll, [0.0, np.log(x.mean())], method="Nelder-Mead",
-                                options={"xatol": 1e-11, "fatol": 1e-14, "maxiter": 20_000})
+        res = optimize.minimize(
+            nll,
+            [0.0, np.log(x.mean())],
+            method="Nelder-Mead",
+            options={"xatol": 1e-11, "fatol": 1e-14, "maxiter": 20_000},
+        )
         return np.exp(res.x)
     if isinstance(model, Categorical):
         k = model.k
-        res = optimize.minimize(lambda q: -model.loglik(q / q.sum(), x),
-                                np.full(k, 1 / k), method="SLSQP", bounds=[(1e-12, 1)] * k,
-                                constraints=[{"type": "eq", "fun": lambda q: q.sum() - 1}],
-                                options={"ftol": 1e-15, "maxiter": 1000})
+        res = optimize.minimize(
+            lambda q: -model.loglik(q / q.sum(), x),
+            np.full(k, 1 / k),
+            method="SLSQP",
+            bounds=[(1e-12, 1)] * k,
+            constraints=[{"type": "eq", "fun": lambda q: q.sum() - 1}],
+            options={"ftol": 1e-15, "maxiter": 1000},
+        )
         return res.x
-    upper = {Bernoulli: 1 - 1e-12}.get(type(model), 10 * (x.max() + 1) if isinstance(model, Poisson) else 100.0)
-    res = optimize.minimize_scalar(lambda t: -model.loglik(t, x), bounds=(1e-12, upper),
-                                   method="bounded", options={"xatol": 1e-12, "maxiter": 5000})
+    upper = {Bernoulli: 1 - 1e-12}.get(
+        type(model), 10 * (x.max() + 1) if isinstance(model, Poisson) else 100.0
+    )
+    res = optimize.minimize_scalar(
+        lambda t: -model.loglik(t, x),
+        bounds=(1e-12, upper),
+        method="bounded",
+        options={"xatol": 1e-12, "maxiter": 5000},
+    )
     return res.x
 
 
@@ -77,10 +95,14 @@ def test_score_equals_numerical_gradient(case, rng):
     x = model.sample(params, 40, rng)
     theta = np.atleast_1d(np.asarray(params, dtype=float))
     if isinstance(model, Categorical):  # free coordinates: the last probability is 1 - sum
-        f = lambda t: np.apply_along_axis(lambda u: model.loglik(np.append(u, 1 - u.sum()), x), 0, t)
+        f = lambda t: np.apply_along_axis(
+            lambda u: model.loglik(np.append(u, 1 - u.sum()), x), 0, t
+        )
         theta = theta[:-1]
     else:
-        f = lambda t: np.apply_along_axis(lambda u: model.loglik(model.params_from_vector(u), x), 0, t)
+        f = lambda t: np.apply_along_axis(
+            lambda u: model.loglik(model.params_from_vector(u), x), 0, t
+        )
     grad = scipy_jacobian(f, theta, initial_step=0.01).df
     np.testing.assert_allclose(np.atleast_1d(model.score(params, x)), grad, rtol=1e-7, atol=1e-7)
 
@@ -90,13 +112,21 @@ def test_observed_information_equals_numerical_hessian(case, rng):
     x = model.sample(params, 40, rng)
     theta = np.atleast_1d(np.asarray(params, dtype=float))
     if isinstance(model, Categorical):
-        f = lambda t: np.apply_along_axis(lambda u: model.loglik(np.append(u, 1 - u.sum()), x), 0, t)
+        f = lambda t: np.apply_along_axis(
+            lambda u: model.loglik(np.append(u, 1 - u.sum()), x), 0, t
+        )
         theta = theta[:-1]
     else:
-        f = lambda t: np.apply_along_axis(lambda u: model.loglik(model.params_from_vector(u), x), 0, t)
+        f = lambda t: np.apply_along_axis(
+            lambda u: model.loglik(model.params_from_vector(u), x), 0, t
+        )
     H = scipy_hessian(f, theta, initial_step=0.01).ddf
-    np.testing.assert_allclose(np.atleast_2d(model.observed_information(params, x)), -H,
-                               rtol=1e-6, atol=1e-6 * np.abs(H).max())
+    np.testing.assert_allclose(
+        np.atleast_2d(model.observed_information(params, x)),
+        -H,
+        rtol=1e-6,
+        atol=1e-6 * np.abs(H).max(),
+    )
 
 
 def test_fisher_information_is_the_variance_of_the_score(case, rng):
@@ -104,7 +134,9 @@ def test_fisher_information_is_the_variance_of_the_score(case, rng):
     model, params, _ = case
     draws = model.sample(params, 40_000, rng)
     scores = np.array([np.atleast_1d(model.score(params, [d])) for d in draws])
-    assert np.allclose(scores.mean(axis=0), 0.0, atol=5 * scores.std(axis=0).max() / np.sqrt(draws.size))
+    assert np.allclose(
+        scores.mean(axis=0), 0.0, atol=5 * scores.std(axis=0).max() / np.sqrt(draws.size)
+    )
     simulated = np.atleast_2d(np.cov(scores, rowvar=False))
     expected = np.atleast_2d(model.fisher_information(params))
     np.testing.assert_allclose(simulated, expected, rtol=0.05, atol=0.05 * np.abs(expected).max())
@@ -114,7 +146,9 @@ def test_fisher_information_is_the_expected_observed_information(case, rng):
     model, params, _ = case
     x = model.sample(params, 200_000, rng)
     per_obs = np.atleast_2d(model.observed_information(params, x)) / x.size
-    np.testing.assert_allclose(per_obs, np.atleast_2d(model.fisher_information(params)), rtol=0.02, atol=0.01)
+    np.testing.assert_allclose(
+        per_obs, np.atleast_2d(model.fisher_information(params)), rtol=0.02, atol=0.01
+    )
 
 
 def test_one_parameter_models_return_plain_floats(rng):
@@ -156,7 +190,9 @@ def test_samples_have_the_right_moments(case, rng):
 
 def test_sampling_is_reproducible_with_a_seed(case):
     model, params, _ = case
-    np.testing.assert_array_equal(model.sample(params, 10, 7), model.sample(params, 10, np.random.default_rng(7)))
+    np.testing.assert_array_equal(
+        model.sample(params, 10, 7), model.sample(params, 10, np.random.default_rng(7))
+    )
 
 
 def test_symbolic_density_matches_the_numeric_one(case, rng):
@@ -186,4 +222,6 @@ def test_boundary_estimates_and_their_likelihood():
     assert Bernoulli().loglik(0.0, [0, 1]) == -np.inf
     assert Poisson().loglik(0.0, [0, 0]) == 0.0
     np.testing.assert_allclose(Categorical(k=3).mle([0, 0, 2]), [2 / 3, 0, 1 / 3])
-    assert Categorical(k=3).loglik([2 / 3, 0, 1 / 3], [0, 0, 2]) == pytest.approx(2 * np.log(2 / 3) + np.log(1 / 3))
+    assert Categorical(k=3).loglik([2 / 3, 0, 1 / 3], [0, 0, 2]) == pytest.approx(
+        2 * np.log(2 / 3) + np.log(1 / 3)
+    )

@@ -55,7 +55,9 @@ def test_bfgs_finds_the_gamma_mle_and_records_its_path(gamma_data):
     np.testing.assert_array_equal(trace.path[0], start)
     np.testing.assert_array_equal(trace.path[-1], trace.x)
     # The same run as scipy's BFGS without the callback.
-    ref = optimize.minimize(fun, start, jac=grad, method="BFGS", options={"gtol": 1e-8 / np.sqrt(2)})
+    ref = optimize.minimize(
+        fun, start, jac=grad, method="BFGS", options={"gtol": 1e-8 / np.sqrt(2)}
+    )
     np.testing.assert_allclose(trace.x, ref.x, rtol=1e-12)
     assert trace.n_iter == ref.nit
 
@@ -105,7 +107,7 @@ def test_damping_rescues_newton_from_a_bad_start():
     trace = newton(grad, hess, start=[1.5], fun=fun)
     assert trace.converged and abs(trace.x[0]) < 1e-10
     values = [fun(p) for p in trace.path]
-    assert all(b <= a for a, b in zip(values, values[1:]))   # every accepted step goes downhill
+    assert all(b <= a for a, b in zip(values, values[1:]))  # every accepted step goes downhill
 
 
 def test_newton_reports_non_convergence():
@@ -168,7 +170,9 @@ def test_logistic_regression_runs_the_same_engine(rng):
     model = LogisticRegression(tol=1e-10).fit(X, y)
     assert model.n_iter_ == trace.n_iter and model.converged_
     np.testing.assert_allclose(model.params_, trace.x, rtol=1e-12)
-    np.testing.assert_allclose(model.params_, sm.Logit(y, D).fit(disp=0, tol=1e-12).params, rtol=1e-9)
+    np.testing.assert_allclose(
+        model.params_, sm.Logit(y, D).fit(disp=0, tol=1e-12).params, rtol=1e-9
+    )
 
 
 def test_a_function_flat_to_rounding_error_counts_as_converged():
@@ -182,8 +186,12 @@ def test_a_function_flat_to_rounding_error_counts_as_converged():
 
 def test_a_function_that_disagrees_with_its_gradient_stops_newton():
     # fun increases along the direction grad and hess point to: no step is accepted.
-    trace = newton(lambda t: 2 * (t - 1.0), lambda t: 2 * np.eye(1), [0.0], fun=lambda t: float(t[0]))
-    assert not trace.converged and trace.n_iter == 0 and "do fun, grad and hess agree" in trace.message
+    trace = newton(
+        lambda t: 2 * (t - 1.0), lambda t: 2 * np.eye(1), [0.0], fun=lambda t: float(t[0])
+    )
+    assert (
+        not trace.converged and trace.n_iter == 0 and "do fun, grad and hess agree" in trace.message
+    )
 
 
 def test_halve_step_returns_the_first_fraction_that_does_not_increase_fun():
@@ -200,6 +208,8 @@ def test_halve_step_returns_the_first_fraction_that_does_not_increase_fun():
 
 
 def test_a_hessian_that_is_not_positive_definite_is_its_own_valueerror():
-    with pytest.raises(NotPositiveDefiniteError, match="hess is not positive definite at iterate 0") as err:
+    with pytest.raises(
+        NotPositiveDefiniteError, match="hess is not positive definite at iterate 0"
+    ) as err:
         newton(lambda t: -2 * t, lambda t: -2 * np.eye(1), start=[1.0])
     assert isinstance(err.value, ValueError)

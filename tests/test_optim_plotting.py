@@ -4,14 +4,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from scipy import optimize  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from mlebook.models import Bernoulli, Gaussian, Poisson  # noqa: E402
-from mlebook.optim import gradient_descent  # noqa: E402
-from mlebook.plotting import mark_value, plot_likelihood, use_book_style  # noqa: E402
+from mlebook.models import Bernoulli, Gaussian, Poisson
+from mlebook.optim import gradient_descent
+from mlebook.plotting import mark_value, plot_likelihood, use_book_style
 
 
 def test_gradient_descent_solves_a_least_squares_problem(rng):

@@ -7,23 +7,32 @@ from hypothesis import strategies as st
 from scipy import integrate, optimize, stats
 
 from mlebook.models import Bernoulli, Gaussian
-from mlebook.priors import beta_bernoulli_map, beta_bernoulli_mean, gaussian_mean_map, gaussian_variance_map
+from mlebook.priors import (
+    beta_bernoulli_map,
+    beta_bernoulli_mean,
+    gaussian_mean_map,
+    gaussian_variance_map,
+)
 
 
 def argmax(f, bounds):
-    return optimize.minimize_scalar(lambda t: -f(t), bounds=bounds, method="bounded",
-                                    options={"xatol": 1e-12}).x
+    return optimize.minimize_scalar(
+        lambda t: -f(t), bounds=bounds, method="bounded", options={"xatol": 1e-12}
+    ).x
 
 
 @pytest.mark.parametrize("a, b", [(1, 1), (2, 2), (5, 1.5), (1, 4)])
 def test_beta_bernoulli_map_maximizes_the_log_posterior(rng, a, b):
     x = (rng.random(30) < 0.3).astype(float)
     log_post = lambda p: stats.bernoulli.logpmf(x, p).sum() + stats.beta.logpdf(p, a, b)
-    assert beta_bernoulli_map(x, a, b) == pytest.approx(argmax(log_post, (1e-9, 1 - 1e-9)), abs=1e-7)
+    assert beta_bernoulli_map(x, a, b) == pytest.approx(
+        argmax(log_post, (1e-9, 1 - 1e-9)), abs=1e-7
+    )
     # and it is the mode of the conjugate posterior Beta(k + a, n - k + b)
     k, n = x.sum(), x.size
     assert beta_bernoulli_map(x, a, b) == pytest.approx(
-        argmax(lambda p: stats.beta.logpdf(p, k + a, n - k + b), (1e-9, 1 - 1e-9)), abs=1e-7)
+        argmax(lambda p: stats.beta.logpdf(p, k + a, n - k + b), (1e-9, 1 - 1e-9)), abs=1e-7
+    )
 
 
 def test_a_flat_prior_gives_the_mle(rng):
@@ -41,13 +50,19 @@ def test_beta_bernoulli_mean_is_the_posterior_mean(rng, a, b):
     z = integrate.quad(unnorm, 0, 1, epsabs=0, epsrel=1e-12)[0]
     mean = integrate.quad(lambda p: p * unnorm(p), 0, 1, epsabs=0, epsrel=1e-12)[0] / z
     assert beta_bernoulli_mean(x, a, b) == pytest.approx(mean, rel=1e-8)
-    assert beta_bernoulli_mean(x, a, b) == pytest.approx(stats.beta(k + a, n - k + b).mean(), rel=1e-12)
+    assert beta_bernoulli_mean(x, a, b) == pytest.approx(
+        stats.beta(k + a, n - k + b).mean(), rel=1e-12
+    )
 
 
 def test_gaussian_mean_map_maximizes_the_log_posterior(rng):
     x = rng.normal(3.0, 2.0, size=15)
-    log_post = lambda mu: stats.norm.logpdf(x, mu, 2.0).sum() + stats.norm.logpdf(mu, -1.0, np.sqrt(0.5))
-    assert gaussian_mean_map(x, 4.0, -1.0, 0.5) == pytest.approx(argmax(log_post, (-20, 20)), abs=1e-7)
+    log_post = lambda mu: (
+        stats.norm.logpdf(x, mu, 2.0).sum() + stats.norm.logpdf(mu, -1.0, np.sqrt(0.5))
+    )
+    assert gaussian_mean_map(x, 4.0, -1.0, 0.5) == pytest.approx(
+        argmax(log_post, (-20, 20)), abs=1e-7
+    )
 
 
 @given(st.integers(1, 5000), st.floats(0.01, 100))
@@ -60,8 +75,12 @@ def test_gaussian_mean_map_moves_from_the_prior_to_the_sample_mean(n, tau2):
 
 def test_gaussian_variance_map_with_a_known_mean(rng):
     x = rng.normal(1.0, 1.5, size=10)
-    log_post = lambda s2: stats.norm.logpdf(x, 1.0, np.sqrt(s2)).sum() + stats.invgamma.logpdf(s2, 2.0, scale=3.0)
-    assert gaussian_variance_map(x, 2.0, 3.0, mu=1.0) == pytest.approx(argmax(log_post, (1e-6, 50)), abs=1e-7)
+    log_post = lambda s2: (
+        stats.norm.logpdf(x, 1.0, np.sqrt(s2)).sum() + stats.invgamma.logpdf(s2, 2.0, scale=3.0)
+    )
+    assert gaussian_variance_map(x, 2.0, 3.0, mu=1.0) == pytest.approx(
+        argmax(log_post, (1e-6, 50)), abs=1e-7
+    )
 
 
 def test_gaussian_variance_map_is_the_joint_mode_with_an_unknown_mean(rng):
@@ -69,10 +88,16 @@ def test_gaussian_variance_map_is_the_joint_mode_with_an_unknown_mean(rng):
 
     def neg_log_post(t):
         mu, s2 = t[0], np.exp(t[1])
-        return -(stats.norm.logpdf(x, mu, np.sqrt(s2)).sum() + stats.invgamma.logpdf(s2, 2.0, scale=3.0))
+        return -(
+            stats.norm.logpdf(x, mu, np.sqrt(s2)).sum() + stats.invgamma.logpdf(s2, 2.0, scale=3.0)
+        )
 
-    res = optimize.minimize(neg_log_post, [0.0, 0.0], method="Nelder-Mead",
-                            options={"xatol": 1e-10, "fatol": 1e-13, "maxiter": 5000})
+    res = optimize.minimize(
+        neg_log_post,
+        [0.0, 0.0],
+        method="Nelder-Mead",
+        options={"xatol": 1e-10, "fatol": 1e-13, "maxiter": 5000},
+    )
     assert res.x[0] == pytest.approx(x.mean(), abs=1e-6)
     assert gaussian_variance_map(x, 2.0, 3.0) == pytest.approx(np.exp(res.x[1]), rel=1e-6)
 

@@ -19,8 +19,6 @@ labels3 = arrays(np.int64, st.integers(1, 60), elements=st.integers(0, 2))
 positives = arrays(np.float64, st.integers(2, 60), elements=st.floats(1e-2, 1e2))
 
 
-
-
 @given(binary, st.floats(0.01, 0.99), st.randoms(use_true_random=False))
 def test_bernoulli_loglik_is_permutation_invariant(x, p, random):
     y = x.copy()
@@ -32,7 +30,9 @@ def test_bernoulli_loglik_is_permutation_invariant(x, p, random):
 def test_gaussian_loglik_is_permutation_invariant(x, random):
     y = list(x)
     random.shuffle(y)
-    assert np.isclose(Gaussian().loglik((1.0, 2.0), x), Gaussian().loglik((1.0, 2.0), y), rtol=1e-12)
+    assert np.isclose(
+        Gaussian().loglik((1.0, 2.0), x), Gaussian().loglik((1.0, 2.0), y), rtol=1e-12
+    )
 
 
 @given(binary, st.floats(-0.2, 0.2))
@@ -46,13 +46,17 @@ def test_bernoulli_mle_maximizes_the_loglik(x, d):
 def test_poisson_mle_maximizes_the_loglik(x, factor):
     lam_hat = Poisson().mle(x)
     assume(lam_hat > 0)
-    assert Poisson().loglik(lam_hat * factor, x) <= Poisson().loglik(lam_hat, x) + 1e-9 * (1 + abs(Poisson().loglik(lam_hat, x)))
+    assert Poisson().loglik(lam_hat * factor, x) <= Poisson().loglik(lam_hat, x) + 1e-9 * (
+        1 + abs(Poisson().loglik(lam_hat, x))
+    )
 
 
 @given(waits, st.floats(0.5, 2.0))
 def test_exponential_mle_maximizes_the_loglik(x, factor):
     r = Exponential().mle(x)
-    assert Exponential().loglik(r * factor, x) <= Exponential().loglik(r, x) + 1e-9 * (1 + abs(Exponential().loglik(r, x)))
+    assert Exponential().loglik(r * factor, x) <= Exponential().loglik(r, x) + 1e-9 * (
+        1 + abs(Exponential().loglik(r, x))
+    )
 
 
 @given(reals, st.floats(-5, 5), st.floats(0.5, 2.0))
@@ -109,7 +113,9 @@ def _estimable(model, x):
     if isinstance(model, Gaussian):
         assume(x.var() > 1e-6 * (1 + x.mean() ** 2))
     if isinstance(model, Gamma):
-        assume(np.log(x.mean()) - np.log(x).mean() > 1e-3)  # all equal: no MLE; nearly equal: shape > 500
+        assume(
+            np.log(x.mean()) - np.log(x).mean() > 1e-3
+        )  # all equal: no MLE; nearly equal: shape > 500
 
 
 def _perturbed(model, estimate, d):
@@ -121,7 +127,9 @@ def _perturbed(model, estimate, d):
     if isinstance(model, Categorical):
         with np.errstate(divide="ignore"):  # an empty class keeps probability 0
             return np.exp(log_softmax(np.log(estimate) + d[:3]))
-    return estimate * np.exp(d[: model.n_params])  # positive parameters: Poisson, Exponential, Gamma
+    return estimate * np.exp(
+        d[: model.n_params]
+    )  # positive parameters: Poisson, Exponential, Gamma
 
 
 @pytest.mark.parametrize("name", SAMPLES)
@@ -161,6 +169,7 @@ def test_gamma_scale_follows_the_data_and_the_shape_does_not(x, c):
     assert np.isclose(shape_c, shape, rtol=1e-9)
     assert np.isclose(scale_c, c * scale, rtol=1e-9)
 
+
 # (The Gaussian's equivariance under shifts and rescaling is test_gaussian_mle_is_equivariant.)
 
 
@@ -172,28 +181,48 @@ def _gaussian_nll(x, u):
 
 def _gamma_nll(x, u):
     shape, scale = np.exp(u)
-    return -np.sum((shape - 1) * np.log(x) - x / scale) + x.size * (gammaln(shape) + shape * np.log(scale))
+    return -np.sum((shape - 1) * np.log(x) - x / scale) + x.size * (
+        gammaln(shape) + shape * np.log(scale)
+    )
 
 
 NUMERICAL = {
-    "bernoulli": (lambda x, u: -(x.sum() * log_expit(u[0]) + (x.size - x.sum()) * log_expit(-u[0])),
-                  lambda u: expit(u[0]), lambda x: [0.0]),
-    "gaussian": (_gaussian_nll, lambda u: [u[0], np.exp(u[1])],
-                 lambda x: [np.median(x), np.log(np.mean(np.abs(x - np.median(x))) ** 2 + 1e-3)]),
-    "poisson": (lambda x, u: -(x.sum() * u[0] - x.size * np.exp(u[0]) - gammaln(x + 1).sum()),
-                lambda u: np.exp(u[0]), lambda x: [0.0]),
-    "exponential": (lambda x, u: -(x.size * u[0] - np.exp(u[0]) * x.sum()), lambda u: np.exp(u[0]), lambda x: [0.0]),
-    "categorical": (lambda x, u: -log_softmax(np.append(u, 0.0))[x.astype(int)].sum(),
-                    lambda u: np.exp(log_softmax(np.append(u, 0.0))), lambda x: np.zeros(2)),
+    "bernoulli": (
+        lambda x, u: -(x.sum() * log_expit(u[0]) + (x.size - x.sum()) * log_expit(-u[0])),
+        lambda u: expit(u[0]),
+        lambda x: [0.0],
+    ),
+    "gaussian": (
+        _gaussian_nll,
+        lambda u: [u[0], np.exp(u[1])],
+        lambda x: [np.median(x), np.log(np.mean(np.abs(x - np.median(x))) ** 2 + 1e-3)],
+    ),
+    "poisson": (
+        lambda x, u: -(x.sum() * u[0] - x.size * np.exp(u[0]) - gammaln(x + 1).sum()),
+        lambda u: np.exp(u[0]),
+        lambda x: [0.0],
+    ),
+    "exponential": (
+        lambda x, u: -(x.size * u[0] - np.exp(u[0]) * x.sum()),
+        lambda u: np.exp(u[0]),
+        lambda x: [0.0],
+    ),
+    "categorical": (
+        lambda x, u: -log_softmax(np.append(u, 0.0))[x.astype(int)].sum(),
+        lambda u: np.exp(log_softmax(np.append(u, 0.0))),
+        lambda x: np.zeros(2),
+    ),
     "gamma": (_gamma_nll, lambda u: np.exp(u), lambda x: [0.0, np.log(x.mean())]),
 }
 
 
 def _quiet(negloglik, x):
     """The objective of ``u``; far from the optimum it overflows to inf, as it should."""
+
     def f(u):
         with np.errstate(over="ignore", invalid="ignore"):
             return negloglik(x, u)
+
     return f
 
 
@@ -221,7 +250,9 @@ def test_closed_form_equals_the_numerical_maximum(name, data):
     assert res.converged
     numerical = np.asarray(to_params(res.params), dtype=float)
     best = model.loglik(estimate, x)
-    assert -negloglik(x, res.params) <= best + 1e-9 * (1 + abs(best))   # no optimizer beats the closed form
+    assert -negloglik(x, res.params) <= best + 1e-9 * (
+        1 + abs(best)
+    )  # no optimizer beats the closed form
     assert np.isclose(-negloglik(x, res.params), best, rtol=1e-10, atol=1e-8)
     # The estimates agree to a small fraction of a standard error, 1 / sqrt(information),
     # in every free coordinate (the first k - 1 probabilities of the categorical).

@@ -58,7 +58,9 @@ def test_each_row_of_score_obs_is_the_numerical_gradient_of_that_observation(cas
 
     numerical = jacobian(each, _free(model, params), initial_step=1e-3).df
     np.testing.assert_allclose(S, numerical.reshape(30, model.n_free), rtol=1e-7, atol=1e-8)
-    np.testing.assert_allclose(S.sum(axis=0), np.atleast_1d(model.score(params, x)), rtol=1e-10, atol=1e-10)
+    np.testing.assert_allclose(
+        S.sum(axis=0), np.atleast_1d(model.score(params, x)), rtol=1e-10, atol=1e-10
+    )
 
 
 # ----------------------------------------------------------------------------- batched MLE
@@ -71,13 +73,18 @@ def test_batched_mle_equals_a_loop_over_the_samples(case, rng):
     np.testing.assert_allclose(model.mle(samples.T, axis=0), loop, rtol=1e-12, atol=1e-15)
     cube = model.sample(params, (3, 4, 25), rng)
     flat = np.array([model.mle(row) for row in cube.reshape(12, 25)])
-    np.testing.assert_allclose(model.mle(cube, axis=-1), flat.reshape((3, 4) + flat.shape[1:]), rtol=1e-12)
+    np.testing.assert_allclose(
+        model.mle(cube, axis=-1), flat.reshape((3, 4) + flat.shape[1:]), rtol=1e-12
+    )
 
 
-@pytest.mark.parametrize("model, samples, message", [
-    (Exponential(), [[0.0, 0.0], [1.0, 2.0]], "every observation of a sample is 0"),
-    (Gamma(), [[2.0, 2.0], [1.0, 2.0]], "every observation of a sample is the same"),
-])
+@pytest.mark.parametrize(
+    "model, samples, message",
+    [
+        (Exponential(), [[0.0, 0.0], [1.0, 2.0]], "every observation of a sample is 0"),
+        (Gamma(), [[2.0, 2.0], [1.0, 2.0]], "every observation of a sample is the same"),
+    ],
+)
 def test_batched_mle_refuses_a_sample_whose_mle_does_not_exist(model, samples, message):
     with pytest.raises(ValueError, match=message):
         model.mle(samples, axis=1)
@@ -108,7 +115,9 @@ def test_symbolic_mle_is_indexed_by_parameter_name_and_equals_the_closed_form(mo
 
 
 def _truth(model):
-    return {"Bernoulli": 0.3, "Gaussian": (1.0, 2.0), "Poisson": 3.0, "Exponential": 2.0}[type(model).__name__]
+    return {"Bernoulli": 0.3, "Gaussian": (1.0, 2.0), "Poisson": 3.0, "Exponential": 2.0}[
+        type(model).__name__
+    ]
 
 
 # ----------------------------------------------------------------------------- kinds of covariance
@@ -163,14 +172,21 @@ def test_every_covariance_agrees_with_an_independent_computation_for_the_gamma(c
     fisher = x.size * np.array([[polygamma(1, shape), 1 / scale], [1 / scale, shape / scale**2]])
     J = S.T @ S
     Hinv = np.linalg.inv(H)
-    expected = {"observed": Hinv, "expected": np.linalg.inv(fisher), "opg": np.linalg.inv(J),
-                "sandwich": Hinv @ J @ Hinv}[cov]
+    expected = {
+        "observed": Hinv,
+        "expected": np.linalg.inv(fisher),
+        "opg": np.linalg.inv(J),
+        "sandwich": Hinv @ J @ Hinv,
+    }[cov]
     # H is a numerical second derivative of a sum of 400 terms: good to about 1e-4.
     rtol = 1e-3 if cov in ("observed", "sandwich") else 1e-6
     np.testing.assert_allclose(res.cov, expected, rtol=rtol)
     assert res.cov_type == cov
-    np.testing.assert_allclose(res.conf_int(method="wald")[:, 1] - res.params,
-                               stats.norm.ppf(0.975) * np.sqrt(np.diag(expected)), rtol=rtol)
+    np.testing.assert_allclose(
+        res.conf_int(method="wald")[:, 1] - res.params,
+        stats.norm.ppf(0.975) * np.sqrt(np.diag(expected)),
+        rtol=rtol,
+    )
 
 
 # ----------------------------------------------------------------------------- fixed parameters
@@ -225,8 +241,9 @@ def test_profile_likelihood_is_the_fixed_fit(rng):
     x = rng.gamma(2.0, 1.5, size=150)
     res = fit(Gamma(), x)
     for value in (1.5, 2.0, 2.6):
-        assert res.profile_loglik("shape", value) == pytest.approx(fit(Gamma(), x, fixed={"shape": value}).loglik,
-                                                                     rel=1e-10)
+        assert res.profile_loglik("shape", value) == pytest.approx(
+            fit(Gamma(), x, fixed={"shape": value}).loglik, rel=1e-10
+        )
     low, high = res.conf_int(method="profile")[0]
     cut = res.loglik - stats.chi2.ppf(0.95, 1) / 2
     for end in (low, high):
@@ -246,12 +263,15 @@ def test_aic_and_bic_match_statsmodels_for_a_poisson_mean(rng):
     assert res.bic == pytest.approx(ref.bic, rel=1e-10)
 
 
-@pytest.mark.parametrize("model, params, fixed, free", [
-    (Gaussian(), (0.0, 1.0), None, 2),
-    (Gaussian(), (0.0, 1.0), {"mu": 0.0}, 1),
-    (Categorical(k=4), (0.1, 0.2, 0.3, 0.4), None, 3),
-    (Gamma(), (2.0, 1.0), {"shape": 2.0}, 1),
-])
+@pytest.mark.parametrize(
+    "model, params, fixed, free",
+    [
+        (Gaussian(), (0.0, 1.0), None, 2),
+        (Gaussian(), (0.0, 1.0), {"mu": 0.0}, 1),
+        (Categorical(k=4), (0.1, 0.2, 0.3, 0.4), None, 3),
+        (Gamma(), (2.0, 1.0), {"shape": 2.0}, 1),
+    ],
+)
 def test_aic_and_bic_count_the_free_parameters(model, params, fixed, free, rng):
     x = model.sample(params, 80, rng)
     res = fit(model, x, fixed=fixed)
@@ -263,7 +283,9 @@ def test_aic_and_bic_count_the_free_parameters(model, params, fixed, free, rng):
 def test_a_function_has_a_bic_only_when_told_the_number_of_observations():
     res = fit(lambda t: (t[0] - 1.0) ** 2 / 2, start=[0.0])
     assert np.isnan(res.bic) and res.model is None
-    assert fit(lambda t: (t[0] - 1.0) ** 2 / 2, start=[0.0], nobs=10).bic == pytest.approx(np.log(10), abs=1e-10)
+    assert fit(lambda t: (t[0] - 1.0) ** 2 / 2, start=[0.0], nobs=10).bic == pytest.approx(
+        np.log(10), abs=1e-10
+    )
 
 
 # ----------------------------------------------------------------------------- private names
@@ -271,20 +293,28 @@ def _private_uses(tree: ast.AST) -> list[str]:
     """``obj._name`` on anything but ``self``/``cls``, and ``from module import _name``."""
     found = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__"):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+        ):
             owner = node.value
             if isinstance(owner, ast.Name) and owner.id in ("self", "cls"):
                 continue
             found.append(f"line {node.lineno}: {ast.unparse(node)}")
         if isinstance(node, ast.ImportFrom):
-            found += [f"line {node.lineno}: from {'.' * node.level}{node.module} import {a.name}" for a in node.names
-                      if a.name.startswith("_") and not a.name.startswith("__")]
+            found += [
+                f"line {node.lineno}: from {'.' * node.level}{node.module} import {a.name}"
+                for a in node.names
+                if a.name.startswith("_") and not a.name.startswith("__")
+            ]
     return sorted(found, key=lambda f: int(f.split()[1].rstrip(":")))
 
 
 def test_the_scan_finds_private_uses():
-    assert _private_uses(ast.parse("model._loglik(p, x)\nfrom .fitting import _Problem\nself._ok()")) == [
-        "line 1: model._loglik", "line 2: from .fitting import _Problem"]
+    assert _private_uses(
+        ast.parse("model._loglik(p, x)\nfrom .fitting import _Problem\nself._ok()")
+    ) == ["line 1: model._loglik", "line 2: from .fitting import _Problem"]
 
 
 @pytest.mark.parametrize("path", sorted((ROOT / "mlebook").glob("*.py")), ids=lambda p: p.name)

@@ -50,7 +50,9 @@ def test_predictions(logistic_data):
     X, y = logistic_data
     model = LogisticRegression().fit(X, y)
     proba = model.predict_proba(X[:5])
-    np.testing.assert_allclose(proba[:, 1], expit(model.intercept_ + X[:5] @ model.coef_), rtol=1e-12)
+    np.testing.assert_allclose(
+        proba[:, 1], expit(model.intercept_ + X[:5] @ model.coef_), rtol=1e-12
+    )
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     np.testing.assert_array_equal(model.predict(X[:5]), (proba[:, 1] > 0.5).astype(int))
 
@@ -75,8 +77,10 @@ def test_gaussian_prior_equals_a_generic_optimizer_of_the_log_posterior(logistic
     s = 0.5
     D = sm.add_constant(X)
     # minus the log-likelihood, minus the log-density of independent N(0, s^2) priors (scipy.stats)
-    neg_post = lambda b: (-np.sum(y * np.log(expit(D @ b)) + (1 - y) * np.log(expit(-(D @ b))))
-                          - stats.norm(0.0, s).logpdf(b[1:]).sum())
+    neg_post = lambda b: (
+        -np.sum(y * np.log(expit(D @ b)) + (1 - y) * np.log(expit(-(D @ b))))
+        - stats.norm(0.0, s).logpdf(b[1:]).sum()
+    )
     ref = optimize.minimize(neg_post, np.zeros(4), method="BFGS", options={"gtol": 1e-10}).x
     ours = LogisticRegression(prior="gaussian", prior_scale=s).fit(X, y)
     np.testing.assert_allclose(ours.params_, ref, atol=1e-6)
@@ -132,7 +136,9 @@ def test_linear_mle_equals_least_squares_and_statsmodels(linear_data):
     ours = LinearRegression().fit(X, y)
     ref = sm.OLS(y, sm.add_constant(X)).fit()
     np.testing.assert_allclose(ours.params_, ref.params, rtol=1e-10)
-    np.testing.assert_allclose(ours.params_, np.linalg.lstsq(sm.add_constant(X), y, rcond=None)[0], rtol=1e-10)
+    np.testing.assert_allclose(
+        ours.params_, np.linalg.lstsq(sm.add_constant(X), y, rcond=None)[0], rtol=1e-10
+    )
     assert ours.sigma2_ == pytest.approx(ref.ssr / n, rel=1e-12)
     assert ours.loglik_ == pytest.approx(ref.llf, rel=1e-12)
     assert ours.nobs_ == ref.nobs == n
@@ -144,7 +150,11 @@ def test_linear_mle_equals_least_squares_and_statsmodels(linear_data):
 def test_linear_mle_maximizes_the_gaussian_likelihood(linear_data):
     X, y = linear_data
     D = sm.add_constant(X)
-    nll = lambda t: 0.5 * len(y) * np.log(2 * np.pi) + 0.5 * len(y) * t[-1] + np.sum((y - D @ t[:-1]) ** 2) / (2 * np.exp(t[-1]))
+    nll = lambda t: (
+        0.5 * len(y) * np.log(2 * np.pi)
+        + 0.5 * len(y) * t[-1]
+        + np.sum((y - D @ t[:-1]) ** 2) / (2 * np.exp(t[-1]))
+    )
     ref = optimize.minimize(nll, np.zeros(5), method="BFGS", options={"gtol": 1e-9}).x
     ours = LinearRegression().fit(X, y)
     np.testing.assert_allclose(ours.params_, ref[:-1], atol=1e-5)
@@ -165,7 +175,11 @@ def test_gaussian_prior_on_a_linear_model_is_ridge(linear_data, s):
 
     def neg_post(t):
         sd = np.exp(t[-1] / 2)
-        return -(stats.norm(D @ t[:-1], sd).logpdf(y).sum() + stats.norm(0.0, s * sd).logpdf(t[1:-1]).sum())
+        return -(
+            stats.norm(D @ t[:-1], sd).logpdf(y).sum()
+            + stats.norm(0.0, s * sd).logpdf(t[1:-1]).sum()
+        )
+
     start = np.r_[ref.intercept_, ref.coef_, np.log(np.var(y - ref.predict(X)))]
     post = optimize.minimize(neg_post, start, method="BFGS", options={"gtol": 1e-9}).x
     assert ours.sigma2_ == pytest.approx(np.exp(post[-1]), rel=1e-5)

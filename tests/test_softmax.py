@@ -9,7 +9,7 @@ from sklearn.linear_model import LogisticRegression as SkLogistic
 from mlebook import losses
 from mlebook.regression import LogisticRegression, SeparationError, SoftmaxRegression
 
-TRUE_W = np.array([[0.5, -0.5], [1.5, 0.0], [-1.0, 1.0]])   # (intercept + 2 features, classes 1..2)
+TRUE_W = np.array([[0.5, -0.5], [1.5, 0.0], [-1.0, 1.0]])  # (intercept + 2 features, classes 1..2)
 
 
 def simulate(rng, n, W):
@@ -33,6 +33,7 @@ def generic_nll(D, y, k):
         W = theta.reshape(k - 1, D.shape[1]).T
         q = special.softmax(np.column_stack([np.zeros(len(y)), D @ W]), axis=1)
         return -stats.multinomial.logpmf(onehot, 1, q).sum()
+
     return nll
 
 
@@ -50,12 +51,16 @@ def test_mle_equals_statsmodels_mnlogit(data):
 def test_mle_equals_a_generic_optimizer(data):
     X, y = data
     D = sm.add_constant(X)
-    res = optimize.minimize(generic_nll(D, y, 3), np.zeros(6), method="BFGS", options={"gtol": 1e-8})
+    res = optimize.minimize(
+        generic_nll(D, y, 3), np.zeros(6), method="BFGS", options={"gtol": 1e-8}
+    )
     ours = SoftmaxRegression().fit(X, y)
     np.testing.assert_allclose(ours.params_, res.x.reshape(2, 3).T, atol=1e-5)
     assert ours.loglik_ == pytest.approx(-res.fun, abs=1e-8)
     # The log-likelihood is minus n times the mean cross-entropy of the fitted probabilities.
-    assert ours.loglik_ == pytest.approx(-len(y) * losses.cross_entropy(y, ours.predict_proba(X)), rel=1e-12)
+    assert ours.loglik_ == pytest.approx(
+        -len(y) * losses.cross_entropy(y, ours.predict_proba(X)), rel=1e-12
+    )
 
 
 def test_probabilities_equal_sklearn_multinomial_without_penalty(data):
@@ -82,7 +87,9 @@ def test_layouts(data):
     np.testing.assert_array_equal(model.classes_, [0, 1, 2])
     proba = model.predict_proba(X[:5])
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
-    np.testing.assert_allclose(np.log(proba[:, 2] / proba[:, 0]), model.decision_function(X[:5])[:, 2])
+    np.testing.assert_allclose(
+        np.log(proba[:, 2] / proba[:, 0]), model.decision_function(X[:5])[:, 2]
+    )
     ci = model.conf_int(0.9)
     z = stats.norm.ppf(0.95)
     np.testing.assert_allclose(ci[..., 0], model.params_ - z * model.se_)
@@ -110,12 +117,13 @@ def test_two_classes_is_logistic_regression(rng):
 def test_gaussian_prior_equals_a_generic_optimizer_of_the_log_posterior(data):
     X, y = data
     D = sm.add_constant(X)
-    s = 0.45                      # the prior standard deviation of every coefficient
+    s = 0.45  # the prior standard deviation of every coefficient
     nll = generic_nll(D, y, 3)
 
     def neg_post(theta):
         W = theta.reshape(2, 3).T
         return nll(theta) - stats.norm(0.0, s).logpdf(W[1:]).sum()
+
     res = optimize.minimize(neg_post, np.zeros(6), method="BFGS", options={"gtol": 1e-8})
     ours = SoftmaxRegression(prior="gaussian", prior_scale=s).fit(X, y)
     np.testing.assert_allclose(ours.params_, res.x.reshape(2, 3).T, atol=1e-5)

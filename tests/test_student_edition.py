@@ -4,8 +4,8 @@ The stripping is tested on small examples of every form a solution can take. The
 student edition is built, and every file of it (pages, search index, `_sources`, the
 downloadable notebooks, the student notebooks) is searched for the text of every solution in
 the book, collected from the sources listed in `_toc.yml`, and for the solution markers. To
-show that this search can fail, the same checker is run on a small build of the full edition,
-where it must find every solution of the chapter it builds.
+show that this search can fail, the same checker is run on the full edition (the book build
+shared with tests/test_book.py), where it must find every solution of every chapter.
 """
 
 from __future__ import annotations
@@ -49,8 +49,14 @@ def test_gated_solutions_whose_markers_share_cells_with_other_text():
     nb = notebook(
         md("## Exercises\n\n" + EXERCISE % ("A", "a", "first") + "\n\n" + START % "a"),
         code("secret_alpha = 41 + 1\nprint(secret_alpha)", outputs=["42 secret output\n"]),
-        md("The hidden explanation of alpha.\n\n" + END + "\n\n" + EXERCISE % ("B", "b", "second")
-           + "\n\n" + START % "b"),
+        md(
+            "The hidden explanation of alpha.\n\n"
+            + END
+            + "\n\n"
+            + EXERCISE % ("B", "b", "second")
+            + "\n\n"
+            + START % "b"
+        ),
         md("Only words in the second solution, no code at all."),
         md(END + "\n\nText after the exercises."),
     )
@@ -61,8 +67,13 @@ def test_gated_solutions_whose_markers_share_cells_with_other_text():
     assert solutions[0].has_code and not solutions[1].has_code
     assert any("42 secret output" in chunk for chunk in solutions[0].chunks)
     text = "\n".join(sources)
-    for secret in ("secret_alpha", "hidden explanation", "Only words", "solution-start",
-                   "solution-end"):
+    for secret in (
+        "secret_alpha",
+        "hidden explanation",
+        "Only words",
+        "solution-start",
+        "solution-end",
+    ):
         assert secret not in text
     assert kinds == ["markdown", "markdown", "code", "markdown", "markdown", "markdown"]
     assert sources[0].startswith("## Exercises") and "{exercise} Title A" in sources[0]
@@ -76,19 +87,24 @@ def test_gated_solutions_whose_markers_share_cells_with_other_text():
 
 @pytest.mark.parametrize("fence", ["```", "````", ":::", "::::"])
 def test_plain_solution_directives_with_any_fence(fence):
-    page = (f"# A page\n\n{EXERCISE % ('C', 'c', 'third')}\n\n"
-            f"{fence}{{solution}} ex-c\n:label: sol-c\n:class: dropdown\n\n"
-            "The plain answer is forty-two.\n\n"
-            + ("````python\nprint('inner code')\n````\n\n" if fence == "::::" else "")
-            + f"{fence}\n\nSee {{ref}}`the answer <sol-c>` and {{ref}}`sol-c`, "
-            "and {ref}`ex-c`.\n")
+    page = (
+        f"# A page\n\n{EXERCISE % ('C', 'c', 'third')}\n\n"
+        f"{fence}{{solution}} ex-c\n:label: sol-c\n:class: dropdown\n\n"
+        "The plain answer is forty-two.\n\n"
+        + ("````python\nprint('inner code')\n````\n\n" if fence == "::::" else "")
+        + f"{fence}\n\nSee {{ref}}`the answer <sol-c>` and {{ref}}`sol-c`, "
+        "and {ref}`ex-c`.\n"
+    )
     text, solutions = se.strip_markdown_page(page, "page.md")
     assert [s.label for s in solutions] == ["ex-c"] and solutions[0].labels == {"sol-c"}
     assert "forty-two" not in text and "inner code" not in text and "{solution}" not in text
     assert se.PLACEHOLDER in text and "{exercise} Title C" in text
     rewritten = se.rewrite_references(text, solutions[0].labels)
-    assert "sol-c" not in rewritten and "See the answer and a solution in the full edition" in rewritten
-    assert "{ref}`ex-c`" in rewritten          # references to exercises are kept
+    assert (
+        "sol-c" not in rewritten
+        and "See the answer and a solution in the full edition" in rewritten
+    )
+    assert "{ref}`ex-c`" in rewritten  # references to exercises are kept
 
 
 def test_a_plain_solution_inside_a_notebook_markdown_cell():
@@ -99,16 +115,20 @@ def test_a_plain_solution_inside_a_notebook_markdown_cell():
 
 
 def test_code_blocks_that_show_the_syntax_are_not_solutions():
-    page = ("# Guide\n\n`````markdown\n```{solution-start} ex-x\n:class: dropdown\n```\n"
-            "text\n```{solution-end}\n```\n`````\n")
+    page = (
+        "# Guide\n\n`````markdown\n```{solution-start} ex-x\n:class: dropdown\n```\n"
+        "text\n```{solution-end}\n```\n`````\n"
+    )
     text, solutions = se.strip_markdown_page(page, "guide.md")
     assert solutions == [] and text == page
 
 
 def test_gated_solutions_in_a_markdown_page():
-    page = (f"{EXERCISE % ('E', 'e', 'fifth')}\n\n{START % 'e'}\n\n(eq-secret)=\n"
-            "Secret derivation.\n\n```{code-cell} ipython3\nx = 1\n```\n\n"
-            f"{END}\n\nAfter.\n")
+    page = (
+        f"{EXERCISE % ('E', 'e', 'fifth')}\n\n{START % 'e'}\n\n(eq-secret)=\n"
+        "Secret derivation.\n\n```{code-cell} ipython3\nx = 1\n```\n\n"
+        f"{END}\n\nAfter.\n"
+    )
     text, solutions = se.strip_markdown_page(page, "page.md")
     assert "Secret derivation" not in text and "x = 1" not in text and "After." in text
     assert solutions[0].labels == {"eq-secret"} and solutions[0].has_code
@@ -117,30 +137,42 @@ def test_gated_solutions_in_a_markdown_page():
 def test_labels_defined_by_a_solution_figure_are_removed_from_references():
     cell = code("plot()")
     cell.metadata["mystnb"] = {"figure": {"name": "fig-secret", "caption": "c"}}
-    nb = notebook(md(EXERCISE % ("F", "f", "sixth") + "\n\n" + START % "f"), cell, md(END),
-                  md("As {numref}`fig-secret` shows."))
+    nb = notebook(
+        md(EXERCISE % ("F", "f", "sixth") + "\n\n" + START % "f"),
+        cell,
+        md(END),
+        md("As {numref}`fig-secret` shows."),
+    )
     _, solutions = se.strip_notebook(nb, "toy.ipynb")
     assert "fig-secret" in solutions[0].labels
-    assert se.rewrite_references("As {numref}`fig-secret` shows.", solutions[0].labels) == \
-        "As a solution in the full edition shows."
+    assert (
+        se.rewrite_references("As {numref}`fig-secret` shows.", solutions[0].labels)
+        == "As a solution in the full edition shows."
+    )
 
 
-@pytest.mark.parametrize("cells, message", [
-    ([md(START % "g"), code("x = 1")], "has no solution-end"),
-    ([md(END)], "solution-end without a solution-start"),
-    ([md(START % "g"), md(START % "h")], "inside the solution"),
-    ([md("```{solution} ex-i\nnever closed")], "unclosed"),
-])
+@pytest.mark.parametrize(
+    "cells, message",
+    [
+        ([md(START % "g"), code("x = 1")], "has no solution-end"),
+        ([md(END)], "solution-end without a solution-start"),
+        ([md(START % "g"), md(START % "h")], "inside the solution"),
+        ([md("```{solution} ex-i\nnever closed")], "unclosed"),
+    ],
+)
 def test_unbalanced_markers_are_errors_naming_the_page(cells, message):
     with pytest.raises(ValueError, match=message):
         se.strip_notebook(notebook(*cells), "chapters/bad.ipynb")
 
 
 def test_the_leak_checker_compares_words_not_markup(tmp_path):
-    sol = se.Solution("x.ipynb", "ex-a", chunks=["The posterior mode is (k + a - 1) / (n + a + b - 2)."])
+    sol = se.Solution(
+        "x.ipynb", "ex-a", chunks=["The posterior mode is (k + a - 1) / (n + a + b - 2)."]
+    )
     (tmp_path / "page.html").write_text(
-        "<p>The <em>posterior</em> mode is <span class=\"math\">\\((k + a - 1) / (n + a + b - 2)"
-        "\\)</span>.</p>")
+        '<p>The <em>posterior</em> mode is <span class="math">\\((k + a - 1) / (n + a + b - 2)'
+        "\\)</span>.</p>"
+    )
     (tmp_path / "clean.html").write_text("<p>The posterior mode is left to you.</p>")
     leaks = se.find_leaks([tmp_path], [sol], allowed=set())
     assert [leak.path.name for leak in leaks] == ["page.html"]
@@ -164,23 +196,31 @@ def test_every_page_in_the_toc_is_found_and_every_solution_collected():
 originals: dict[Path, object] = {}
 
 
-@pytest.fixture(scope="module")
-def student(tmp_path_factory):
-    """The student edition, built as `make student` builds it, into a scratch folder."""
-    out = tmp_path_factory.mktemp("student")
-    # The chapters as they were when the edition was made (they may change while tests run).
-    originals.update({p: nbformat.read(p, as_version=4) for p in se.book_pages()
-                      if p.suffix == ".ipynb"})
-    staged, solutions = se.stage(out)
-    notebooks = se.write_notebooks(out, staged)
-    proc = se.build(out)
-    return out, staged, solutions, notebooks, proc
+@pytest.fixture(scope="session")
+def student(shared):
+    """The student edition, built as `make student` builds it, once per run (see conftest.py)."""
+
+    def make(out):
+        # The chapters as they were when the edition was made (they may change while tests run).
+        chapters = {
+            p: nbformat.read(p, as_version=4) for p in se.book_pages() if p.suffix == ".ipynb"
+        }
+        staged, solutions = se.stage(out)
+        notebooks = se.write_notebooks(out, staged)
+        proc = se.build(out)
+        return (out, staged, solutions, notebooks, proc), chapters
+
+    edition, chapters = shared("student", make)
+    originals.update(chapters)
+    return edition
 
 
 def _built(student):
     out, staged, solutions, notebooks, proc = student
     if proc.returncode != 0:
-        pytest.fail(f"the student edition did not build:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+        pytest.fail(
+            f"the student edition did not build:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
+        )
     return out
 
 
@@ -235,30 +275,38 @@ def test_student_notebooks_have_placeholders_and_keep_the_main_texts_outputs(stu
         empty_code = [c for c in stripped.cells if c.cell_type == "code" and not c.source]
         assert len(empty_code) == sum(1 for s in removed if s.has_code)
         # and the page shows every figure of the main text.
-        images = sum(1 for c in kept.values() for o in c.outputs if "image/png" in o.get("data", {}))
+        images = sum(
+            1 for c in kept.values() for o in c.outputs if "image/png" in o.get("data", {})
+        )
         page = (student[0] / "html" / rel.replace(".ipynb", ".html")).read_text()
         assert page.count("<img") >= images
         assert page.count(se.PLACEHOLDER.strip("*")) == n_solutions
 
 
 @pytest.mark.book
-def test_the_leak_check_finds_the_solutions_of_a_full_edition(tmp_path):
-    # The same pipeline with the solutions kept, for one chapter: the checker must find every
-    # one of its solutions in the chapter's page and in its downloadable notebook. (Alone, the
-    # chapter's links to other chapters and to the bibliography dangle, so warnings are allowed.)
-    chapter = next(p for p in se.book_pages() if p.suffix == ".ipynb")
-    entry = chapter.relative_to(ROOT).with_suffix("").as_posix()
-    se.stage(tmp_path, keep_solutions=True, pages=[entry])
-    proc = se.build(tmp_path, strict=False)
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    solutions = [s for s in se.collect_solutions() if s.source == chapter.relative_to(ROOT).as_posix()]
-    allowed = se.kept_ngrams(se.stage(tmp_path / "stripped", pages=[entry])[0])
-    leaks = se.find_leaks([tmp_path / "html"], solutions, allowed)
-    page = tmp_path / "html" / f"{entry}.html"
-    download = tmp_path / "html" / "_sources" / f"{entry}.ipynb"
-    for path in (page, download):
-        found = {m.group(1) for leak in leaks if leak.path == path
-                 for m in [re.search(r"solution of (\S+):", leak.what)] if m}
-        assert found == {s.label for s in solutions}, path
+def test_the_leak_check_finds_the_solutions_of_a_full_edition(site, tmp_path):
+    # The same check run on the full edition, the book as tests/test_book.py builds it (the
+    # build is shared, see conftest.py), with the text the student edition keeps allowed: it
+    # must find every solution of every chapter in the chapter's page and in its downloadable
+    # notebook, and the solution markers.
+    allowed = se.kept_ngrams(se.stage(tmp_path / "stripped")[0])
+    solutions = [s for s in se.collect_solutions() if Path(s.source).stem not in se.INSTRUCTOR_ONLY]
+    leaks = se.find_leaks([site], solutions, allowed)
+    chapters = [p for p in se.book_pages() if p.suffix == ".ipynb"]
+    assert chapters and solutions
+    for chapter in chapters:
+        rel = chapter.relative_to(ROOT).as_posix()
+        entry = rel.removesuffix(".ipynb")
+        own = {s.label for s in solutions if s.source == rel}
+        for path in (site / f"{entry}.html", site / "_sources" / f"{entry}.ipynb"):
+            found = {
+                m.group(1)
+                for leak in leaks
+                if leak.path == path
+                for m in [re.search(r"solution of (\S+):", leak.what)]
+                if m
+            }
+            # (a page may also contain word sequences of another chapter's solution)
+            assert own <= found, f"{path.relative_to(site)}: not found {sorted(own - found)}"
     markers = {leak.what for leak in leaks if leak.what.startswith("the marker")}
     assert {"the marker 'Solution to'", "the marker 'class=\"solution'"} <= markers

@@ -5,14 +5,16 @@ import pytest
 import sympy as sp
 
 from mlebook import symbolic
-from mlebook.models import Bernoulli, Categorical, Exponential, Gamma, Gaussian, Poisson
+from mlebook.models import Bernoulli, Exponential, Gamma, Gaussian, Poisson
 
 
 def test_symbolic_mle_equals_the_implemented_mle(case, rng):
     model, params, _ = case
     if isinstance(model, Gamma):
-        pytest.skip("the Gamma shape solves an equation in the digamma function, which has no closed "
-                    "form; tests/test_gamma.py checks its Newton solution instead")
+        pytest.skip(
+            "the Gamma shape solves an equation in the digamma function, which has no closed "
+            "form; tests/test_gamma.py checks its Newton solution instead"
+        )
     d = model.logpdf_sym()
     solution = symbolic.mle(d)
     assert set(solution) == set(d.params)
@@ -28,18 +30,31 @@ def test_symbolic_fisher_information_equals_the_implemented_one(case):
     d = model.logpdf_sym()
     info = symbolic.fisher_information(d)
     values = dict(zip(d.params, np.atleast_1d(np.asarray(params, dtype=float))))
-    derived = np.array(sp.Matrix([info]).subs(values).evalf(), dtype=float) if not isinstance(info, sp.MatrixBase) \
+    derived = (
+        np.array(sp.Matrix([info]).subs(values).evalf(), dtype=float)
+        if not isinstance(info, sp.MatrixBase)
         else np.array(info.subs(values).evalf(), dtype=float)
-    np.testing.assert_allclose(np.atleast_2d(derived), np.atleast_2d(model.fisher_information(params)), rtol=1e-12)
+    )
+    np.testing.assert_allclose(
+        np.atleast_2d(derived), np.atleast_2d(model.fisher_information(params)), rtol=1e-12
+    )
 
 
 def test_known_closed_forms():
     p = Bernoulli().logpdf_sym().params[0]
-    assert sp.simplify(symbolic.fisher_information(Bernoulli().logpdf_sym()) - 1 / (p * (1 - p))) == 0
+    assert (
+        sp.simplify(symbolic.fisher_information(Bernoulli().logpdf_sym()) - 1 / (p * (1 - p))) == 0
+    )
     lam = Poisson().logpdf_sym().params[0]
     assert sp.simplify(symbolic.fisher_information(Poisson().logpdf_sym()) - 1 / lam) == 0
     rate = Exponential().logpdf_sym().params[0]
-    assert sp.simplify(symbolic.mle(Exponential().logpdf_sym())[rate] - symbolic.n / sp.Sum(symbolic.x[symbolic.i], (symbolic.i, 1, symbolic.n))) == 0
+    assert (
+        sp.simplify(
+            symbolic.mle(Exponential().logpdf_sym())[rate]
+            - symbolic.n / sp.Sum(symbolic.x[symbolic.i], (symbolic.i, 1, symbolic.n))
+        )
+        == 0
+    )
 
 
 def test_the_score_is_the_derivative_of_the_loglikelihood(rng):
@@ -65,7 +80,10 @@ def test_loglik_forms_agree(rng):
 def test_data_sum_pulls_parameters_out():
     t = sp.Symbol("t")
     s = symbolic.data_sum(t * symbolic.x[symbolic.i] ** 2 + 3 * t)
-    assert s == t * sp.Sum(symbolic.x[symbolic.i] ** 2, (symbolic.i, 1, symbolic.n)) + 3 * t * symbolic.n
+    assert (
+        s
+        == t * sp.Sum(symbolic.x[symbolic.i] ** 2, (symbolic.i, 1, symbolic.n)) + 3 * t * symbolic.n
+    )
 
 
 def test_evaluate_returns_an_expression_when_symbols_remain():
@@ -94,7 +112,9 @@ def test_weighted_sums_give_the_weighted_mle(rng):
     data = {symbolic.x: x, r: w}
     mean = np.average(x, weights=w)
     assert symbolic.evaluate(sol[mu], data) == pytest.approx(mean, rel=1e-12)
-    assert symbolic.evaluate(sol[s2], data) == pytest.approx(np.average((x - mean) ** 2, weights=w), rel=1e-10)
+    assert symbolic.evaluate(sol[s2], data) == pytest.approx(
+        np.average((x - mean) ** 2, weights=w), rel=1e-10
+    )
     with pytest.raises(ValueError, match="same length"):
         symbolic.evaluate(sol[mu], {symbolic.x: x, r: w[:-1]})
     with pytest.raises(TypeError, match="IndexedBase"):
