@@ -43,13 +43,14 @@ logistic
     of the order of its square; mlebook stops when one more Newton step could raise the
     log-likelihood by less than 1e-10. The agreement columns show the result.
 mixture
-    ``GaussianMixture(n_components=3, tol=1e-6, convergence="scikit-learn")`` against scikit-learn's
-    ``GaussianMixture(n_components=3, tol=1e-6)``, full covariances, n = 10^5 points in 2-D from three
-    overlapping components, from the same starting values (scikit-learn gets them as
-    weights_init, means_init and precisions_init), the same reg_covar and a large max_iter.
-    Both then stop by the same rule, scikit-learn's (the change of the mean log-likelihood
-    per sample, computed in the E-step, below tol). Targets: the same number of iterations,
-    time per iteration ratio <= 1, final log-likelihoods within 1e-8 relative.
+    ``GaussianMixture(n_components=3, tol=1e-6, convergence="scikit-learn")`` against
+    scikit-learn's ``GaussianMixture(n_components=3, tol=1e-6)``, full covariances,
+    n = 10^5 points in 2-D from three overlapping components, from the same starting
+    values (scikit-learn gets them as weights_init, means_init and precisions_init), the
+    same reg_covar and a large max_iter. Both then stop by the same rule, scikit-learn's
+    (the change of the mean log-likelihood per sample, computed in the E-step, below tol).
+    Targets: the same number of iterations, time per iteration ratio <= 1, final
+    log-likelihoods within 1e-8 relative.
 gamma_fit
     ``fit(Gamma(), x)``, the numerical fit with standard errors, n = 1000, against
     ``scipy.stats.gamma.fit(x, floc=0)`` (estimates only) and against the same call in
@@ -219,7 +220,10 @@ def task_gamma(quick: bool) -> dict:
 
 
 def previous_mlebook():
-    """mlebook 0.1.0 from the git history, imported as a package of another name; None without git."""
+    """mlebook 0.1.0 from the git history, imported as a package of another name.
+
+    None without git.
+    """
     import importlib
     import io
     import tarfile
@@ -423,13 +427,13 @@ def gamma_profile_intervals(x: np.ndarray, level: float = 0.95) -> np.ndarray:
 
     profiles = [
         lambda a: maximize(lambda s: loglik(a, s), mean / a)[0],  # shape; scale maximized
-        lambda s: maximize(lambda a: loglik(a, s), mean / s)[0],
-    ]  # scale; shape maximized
+        lambda s: maximize(lambda a: loglik(a, s), mean / s)[0],  # scale; shape maximized
+    ]
     top, shape_hat = maximize(profiles[0], mean**2 / x.var())
     estimates = (shape_hat, mean / shape_hat)
     cut = top - stats.chi2.ppf(level, df=1) / 2
     intervals = []
-    for profile, estimate in zip(profiles, estimates):
+    for profile, estimate in zip(profiles, estimates, strict=True):
         grid = estimate * np.exp(np.linspace(-1.0, 1.0, 401))
         excess = np.array([profile(t) for t in grid]) - cut
         inside = np.flatnonzero(excess > 0)
@@ -611,7 +615,10 @@ def fmt_diff(v: float | None) -> str:
 
 
 def print_table(rows: list[dict]) -> None:
-    header = f"{'task':<52}{'mlebook':>11}{'reference':>11}{'ratio':>7}{'max |dparam|':>14}{'dloglik rel':>13}  met"
+    header = (
+        f"{'task':<52}{'mlebook':>11}{'reference':>11}{'ratio':>7}"
+        f"{'max |dparam|':>14}{'dloglik rel':>13}  met"
+    )
     print(header)
     print("-" * len(header))
     for r in rows:
@@ -656,7 +663,7 @@ def draw_figure(rows: list[dict], path: Path) -> None:
         ratios = [r["ratio"] for r in library]
         colours = ["C0" if r["met"] else "C3" for r in library]
         ax.barh(y, ratios, color=colours, height=0.6)
-        for yi, r in zip(y, library):
+        for yi, r in zip(y, library, strict=True):
             if r.get("max_ratio") is not None:
                 ax.plot([r["max_ratio"]] * 2, [yi - 0.4, yi + 0.4], color="0.15", linewidth=2.5)
             ax.text(r["ratio"], yi, f" {r['ratio']:.2f}", va="center", fontsize=9)
@@ -755,7 +762,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     machine = machine_info()
     print(
-        f"{machine['date']}: {machine['cpu']}, {machine['cpu_count']} CPUs, load {machine['load_average_at_start']}; "
+        f"{machine['date']}: {machine['cpu']}, {machine['cpu_count']} CPUs, "
+        f"load {machine['load_average_at_start']}; "
         f"BLAS on one thread{'; quick sizes' if args.quick else ''}",
         flush=True,
     )

@@ -11,8 +11,8 @@ value in a stated fraction of repetitions. This module repeats the experiment:
 * :func:`standardized`: ``sqrt(n I(theta)) (theta_hat - theta)``, which tends to ``N(0, 1)``;
 * :func:`wald_intervals` and :func:`profile_intervals`: the two likelihood-based intervals of
   a one-parameter model, for many samples at once;
-* :func:`~mlebook.asymptotics.coverage`: the fraction of samples whose interval covers the true value, with its
-  Monte Carlo standard error (a :class:`Coverage`).
+* :func:`~mlebook.asymptotics.coverage`: the fraction of samples whose interval covers the
+  true value, with its Monte Carlo standard error (a :class:`Coverage`).
 
 Samples are drawn as a matrix with one sample per row, so an estimator is a function of a
 ``(n_sim, n)`` array that works along ``axis=1``.
@@ -259,7 +259,7 @@ def wald_intervals(model: Model, samples, level: float = 0.95) -> np.ndarray:
     low, high = model.parametrization().params_bounds[0]
     estimates = model.core.mle(distinct)
     se = np.zeros_like(estimates)
-    for r, (row, est) in enumerate(zip(distinct, estimates)):
+    for r, (row, est) in enumerate(zip(distinct, estimates, strict=True)):
         if low < est < high:
             se[r] = 1.0 / np.sqrt(float(model.core.observed_information(est, row)))
     return _finish(wald_interval(estimates, se, level), inverse, single)
@@ -303,7 +303,7 @@ def profile_intervals(model: Model, samples, level: float = 0.95) -> np.ndarray:
     estimates = model.core.mle(distinct)
     loglik = model.core.loglik
     out = np.empty((distinct.shape[0], 2))
-    for r, (row, est) in enumerate(zip(distinct, estimates)):
+    for r, (row, est) in enumerate(zip(distinct, estimates, strict=True)):
         cut = float(loglik(est, row)) - drop
 
         def excess(t, row=row, cut=cut):

@@ -1,11 +1,12 @@
 """Numerical maximum likelihood: maximize, then measure the curvature, then build intervals.
 
-:func:`~mlebook.fitting.fit` accepts either a model from :mod:`mlebook.models` and its data, or any negative
-log-likelihood function and a starting point. It returns a :class:`FitResult` carrying what
-a statsmodels user expects: the estimates, the maximized log-likelihood, a covariance of the
-chosen kind and its standard errors, AIC and BIC, and confidence intervals, both Wald and
-profile-likelihood. Parameters can be held fixed, which is also how the profile likelihood
-is computed: the other parameters are re-maximized with one held at each trial value.
+:func:`~mlebook.fitting.fit` accepts either a model from :mod:`mlebook.models` and its
+data, or any negative log-likelihood function and a starting point. It returns a
+:class:`FitResult` carrying what a statsmodels user expects: the estimates, the maximized
+log-likelihood, a covariance of the chosen kind and its standard errors, AIC and BIC, and
+confidence intervals, both Wald and profile-likelihood. Parameters can be held fixed, which
+is also how the profile likelihood is computed: the other parameters are re-maximized with
+one held at each trial value.
 
 Examples
 --------
@@ -228,7 +229,8 @@ def _search(lik: _Likelihood, r: _Restriction) -> _Search:
         if not np.all(np.isfinite(u)):  # the optimizer strayed off to infinity: no value there
             return np.inf
         # A search may probe coordinates where a parameter underflows to the edge of its space
-        # (a scale of exactly 0): the log-likelihood is -inf there, which is an answer, not an error.
+        # (a scale of exactly 0): the log-likelihood is -inf there, which is an answer, not an
+        # error.
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
             value = lik.nll(theta_of(core.constrain(u)))
         return value if np.isfinite(value) else np.inf
@@ -441,7 +443,8 @@ class FitResult:
 
     def profile_loglik(self, j: int | str, value: float) -> float:
         """The profile log-likelihood of parameter ``j`` (an index or a name) at ``value``: the
-        maximum of the log-likelihood over the other free parameters, with ``j`` held at ``value``."""
+        maximum of the log-likelihood over the other free parameters, with ``j`` held at
+        ``value``."""
         j = self._index(j)
         low, high = self._likelihood.space.params_bounds[j]
         value = v.check_in_interval(value, "value", low, high)
@@ -453,7 +456,7 @@ class FitResult:
         ci = self.conf_int()
         width = max(len(n) for n in self.names) + 2
         lines = [f"{'':<{width}}{'estimate':>12}{'std err':>12}{'[0.025':>12}{'0.975]':>12}"]
-        for name, p, s, (lo, hi) in zip(self.names, self.params, self.se, ci):
+        for name, p, s, (lo, hi) in zip(self.names, self.params, self.se, ci, strict=True):
             lines.append(f"{name:<{width}}{p:>12.6g}{s:>12.4g}{lo:>12.6g}{hi:>12.6g}")
         lines.append(f"log-likelihood {self.loglik:.6f}, AIC {self.aic:.4f}, BIC {self.bic:.4f}")
         lines.append(f"covariance: {self.cov_type}; converged: {self.converged}")
@@ -473,7 +476,8 @@ class FitResult:
         return j
 
     def _profile(self, j: int, value: float, start: np.ndarray) -> tuple[float, np.ndarray]:
-        """Maximize with parameter ``j`` held at ``value`` as well; the maximum and its maximizer."""
+        """Maximize with parameter ``j`` held at ``value`` as well; the maximum and its
+        maximizer."""
         lik = self._likelihood
         fixed = {self.names.index(name): val for name, val in self.fixed.items()} | {j: value}
         r = _Restriction(lik.space, fixed)
@@ -501,7 +505,7 @@ class FitResult:
         for direction, bound in ((-1, low), (1, high)):
             warm = [self.params]  # each trial starts from the last maximizer: a short search
 
-            def excess(t):
+            def excess(t, warm=warm):
                 value, warm[0] = self._profile(j, t, warm[0])
                 return value - target
 
@@ -576,7 +580,8 @@ def fit(
             raise ValueError("x is required when fitting a model: fit(model, x)")
         if bounds is not None or names is not None or nobs is not None:
             raise ValueError(
-                "bounds, names and nobs come from the model and its data; do not pass them with a model"
+                "bounds, names and nobs come from the model and its data; "
+                "do not pass them with a model"
             )
         data = model.check_data(x)
         model.core.check_estimable(data)
@@ -595,8 +600,8 @@ def fit(
             )
         if cov != "observed":
             raise ValueError(
-                f"cov={cov!r} needs the per-observation scores or the Fisher information, which only "
-                "a model provides; a function gives cov='observed' (from its Hessian)"
+                f"cov={cov!r} needs the per-observation scores or the Fisher information, "
+                "which only a model provides; a function gives cov='observed' (from its Hessian)"
             )
         lik, start_params = _function_likelihood(model_or_negloglik, start, bounds, names, nobs)
     else:
@@ -620,12 +625,13 @@ def fit(
     result = _fit_restricted(lik, r, q0, cov, model)
     if result.on_boundary:
         where = ", ".join(
-            f"{name} = {value:.3g}" for name, value in zip(result.names, result.params)
+            f"{name} = {value:.3g}" for name, value in zip(result.names, result.params, strict=True)
         )
         v.warn(
-            f"the maximum lies on the boundary of the parameter space ({where}): the standard errors "
-            "are NaN there and Wald intervals are unusable (the textbook Wald interval collapses to "
-            "the single point estimate); use conf_int(method='profile')"
+            f"the maximum lies on the boundary of the parameter space ({where}): "
+            "the standard errors are NaN there and Wald intervals are unusable "
+            "(the textbook Wald interval collapses to the single point estimate); "
+            "use conf_int(method='profile')"
         )
     if not result.converged:
         v.warn(f"the optimizer did not converge ({result.message}); check the start and the model")
@@ -768,7 +774,8 @@ def _hessian_with_checked_steps(f, x, steps, room, attempts: int = 4):
 
 
 def _scaled(f, x, scale):
-    """``z -> f(x + scale * z)``, vectorized over trailing axes of ``z`` as scipy.differentiate wants."""
+    """``z -> f(x + scale * z)``, vectorized over trailing axes of ``z`` as
+    scipy.differentiate wants."""
 
     def g(z):
         flat = z.reshape(x.size, -1)

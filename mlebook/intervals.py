@@ -91,8 +91,8 @@ def interval_end(
         raise ValueError("bound must be a number or an infinity, got nan")
     if (bound - estimate) * direction < 0:
         raise ValueError(
-            f"bound must lie on the side of the estimate that direction points to: got bound {bound:g}, "
-            f"estimate {estimate:g}, direction {direction}"
+            "bound must lie on the side of the estimate that direction points to: "
+            f"got bound {bound:g}, estimate {estimate:g}, direction {direction}"
         )
     margin = v.check_positive(margin, "margin")
     if step is not None:

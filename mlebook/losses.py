@@ -340,7 +340,8 @@ def gaussian_nll(y, mean, sigma2, *, reduction: str = "mean"):
 
 
 def poisson_nll(y, rate, *, from_log: bool = False, full: bool = True, reduction: str = "mean"):
-    """Poisson negative log-likelihood ``rate - y log(rate) + log(y!)``: the Poisson regression loss.
+    """Poisson negative log-likelihood ``rate - y log(rate) + log(y!)``: the Poisson regression
+    loss.
 
     Parameters
     ----------
@@ -420,6 +421,7 @@ def _check_axis(axis, ndim: int) -> int:
         raise TypeError(f"axis must be an integer, got {type(axis).__name__}")
     if not -ndim <= axis < ndim:
         raise ValueError(
-            f"axis must be between {-ndim} and {ndim - 1} for z with {ndim} dimension(s), got {axis}"
+            f"axis must be between {-ndim} and {ndim - 1} for z with {ndim} dimension(s), "
+            f"got {axis}"
         )
     return int(axis)

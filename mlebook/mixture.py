@@ -115,8 +115,9 @@ def _cholesky(covariances: np.ndarray, floor: float, what: str) -> np.ndarray:
             f"covariances[{j}] is not positive definite (smallest eigenvalue {smallest_eig:.3g})"
         )
     raise SingularityError(
-        f"{what}: the covariance of component {j} (counting from 0) became singular (smallest eigenvalue "
-        f"{smallest_eig:.3g}). The component has collapsed onto too few points, where the "
+        f"{what}: the covariance of component {j} (counting from 0) became singular "
+        f"(smallest eigenvalue {smallest_eig:.3g}). "
+        "The component has collapsed onto too few points, where the "
         "likelihood is unbounded: it grows without limit as the variance shrinks. Use "
         "reg_covar > 0 (the default is 1e-6), fewer components, or another start."
     )
@@ -492,8 +493,8 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         self.nobs_, self.n_features_in_ = n, d
         if not self.converged_:
             v.warn(
-                f"GaussianMixture did not converge in max_iter={max_iter} iterations (tol={tol:g}); "
-                "increase max_iter"
+                f"GaussianMixture did not converge in max_iter={max_iter} iterations "
+                f"(tol={tol:g}); increase max_iter"
             )
         return self
 
@@ -599,11 +600,15 @@ class GaussianMixture(DensityMixin, BaseEstimator):
         return _weighted_log_densities(X, self.weights_, self.means_, self._chol)[1]
 
     def score(self, X: ArrayLike, y: None = None) -> float:
-        """The mean log-likelihood per sample of ``X`` (scikit-learn's ``score``; ``y`` is ignored)."""
+        """The mean log-likelihood per sample of ``X``.
+
+        This is scikit-learn's ``score``; ``y`` is ignored.
+        """
         return float(np.mean(self.score_samples(X)))
 
     def predict_proba(self, X: ArrayLike) -> np.ndarray:
-        """Responsibilities: the posterior probability of each component (column) for each sample (row)."""
+        """Responsibilities: the posterior probability of each component (column) for each
+        sample (row)."""
         X = self._check_X(X)
         return _posterior(X, self.weights_, self.means_, self._chol)[0]
 

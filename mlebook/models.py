@@ -1,4 +1,5 @@
-"""Parametric models with one public protocol, so every chapter can ask every model the same questions.
+"""Parametric models with one public protocol, so every chapter can ask every model the same
+questions.
 
 Each model declares its parameters once (:class:`Parameter`: a name, the interval it lives
 in, and the sympy symbol of the same name) and answers:
@@ -118,14 +119,20 @@ class Parameter:
 
     @property
     def symbol(self) -> sp.Symbol:
-        """The parameter as a sympy symbol of the same name (positive when ``low >= 0``, else real)."""
+        """The parameter as a sympy symbol of the same name.
+
+        The symbol is positive when ``low >= 0``, real otherwise.
+        """
         if self.low >= 0:
             return sp.Symbol(self.name, positive=True)
         return sp.Symbol(self.name, real=True)
 
     @property
     def bounds(self) -> tuple[float | None, float | None]:
-        """``(low, high)`` with ``None`` for an open end, as :class:`~mlebook.parametrization.Box` takes."""
+        """``(low, high)`` with ``None`` for an open end.
+
+        This is the form :class:`~mlebook.parametrization.Box` takes.
+        """
         return (
             self.low if np.isfinite(self.low) else None,
             self.high if np.isfinite(self.high) else None,
@@ -244,14 +251,19 @@ class Model(ABC):
         if len(self.parameters) == 1:
             return self.parameters[0].check(params, closed)
         values = v.unpack_params(params, self.param_names)
-        return np.array([p.check(value, closed) for p, value in zip(self.parameters, values)])
+        return np.array(
+            [p.check(value, closed) for p, value in zip(self.parameters, values, strict=True)]
+        )
 
     def check_data(self, x, name: str = "x") -> np.ndarray:
         """One sample, checked: one-dimensional, finite, non-empty, inside the support."""
         return v.as_data(x, self.support, name=name)
 
     def check_samples(self, x, axis: int = -1, name: str = "x") -> np.ndarray:
-        """Several samples, checked as :meth:`check_data` checks one, the observations along ``axis``."""
+        """Several samples, checked as :meth:`check_data` checks one.
+
+        The observations of each sample lie along ``axis``.
+        """
         return v.as_samples(x, self.support, axis=axis, name=name)
 
     # ----------------------------------------------------------------- the protocol
@@ -260,11 +272,17 @@ class Model(ABC):
         return float(self._loglik(self.check_params(params, closed=True), self.check_data(x)))
 
     def loglik_obs(self, params, x) -> np.ndarray:
-        """Log-likelihood of each observation of ``x`` at ``params``, shape ``(n,)``; it sums to ``loglik``."""
+        """Log-likelihood of each observation of ``x`` at ``params``, shape ``(n,)``.
+
+        It sums to ``loglik``.
+        """
         return self._logpdf(self.check_params(params, closed=True), self.check_data(x))
 
     def logpdf(self, params, x) -> np.ndarray:
-        """Log-density (or log-mass) of each observation in ``x``: the same as :meth:`loglik_obs`."""
+        """Log-density (or log-mass) of each observation in ``x``.
+
+        The same as :meth:`loglik_obs`.
+        """
         return self.loglik_obs(params, x)
 
     def score(self, params, x):
@@ -357,6 +375,9 @@ class Model(ABC):
         """Raise a ValueError when the likelihood of the (checked) sample ``x`` has no maximum
         because it increases without bound; :func:`mlebook.fitting.fit` asks before optimizing,
         so that it stops with a clear message instead of wandering off towards infinity."""
+        # Deliberately not abstract: for most models the MLE exists for every sample, and
+        # only the models where it may not override this hook.
+        return None
 
     @abstractmethod
     def _logpdf(self, params, x): ...
@@ -583,9 +604,10 @@ class Gaussian(Model):
     def _check_estimable(self, x):
         if x.min() == x.max():
             raise ValueError(
-                "x: every observation is the same (always so with one observation), so the likelihood "
-                "increases without bound as sigma2 shrinks to 0 and the MLE does not exist; "
-                "mle(x) returns the boundary value sigma2 = 0, which is outside the model"
+                "x: every observation is the same (always so with one observation), so the "
+                "likelihood increases without bound as sigma2 shrinks to 0 and the MLE does "
+                "not exist; mle(x) returns the boundary value sigma2 = 0, which is outside the "
+                "model"
             )
 
     def _score(self, params, x):
@@ -605,7 +627,7 @@ class Gaussian(Model):
         return np.array([[x.size / s2, off], [off, -x.size / (2 * s2**2) + (r**2).sum() / s2**3]])
 
     def _fisher_information(self, params):
-        mu, s2 = params
+        _mu, s2 = params
         return np.diag([1.0 / s2, 1.0 / (2 * s2**2)])
 
     def _sample(self, params, size, rng):

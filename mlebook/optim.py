@@ -1,8 +1,8 @@
 """Iterative optimizers written out in full, for teaching: each records the path it took.
 
-:func:`mlebook.fit <mlebook.fitting.fit>` uses scipy's quasi-Newton method for real work. The optimizers here are
-the textbook ones, short enough to read, and they keep every iterate so a chapter can plot
-how they approach the maximum-likelihood estimate:
+:func:`mlebook.fit <mlebook.fitting.fit>` uses scipy's quasi-Newton method for real work. The
+optimizers here are the textbook ones, short enough to read, and they keep every iterate so
+a chapter can plot how they approach the maximum-likelihood estimate:
 
 * :func:`gradient_descent`: fixed steps down the gradient (linear convergence);
 * :func:`newton`: steps to the minimum of the local quadratic model, using the Hessian
@@ -325,9 +325,9 @@ def newton(
             d = linalg.cho_solve(linalg.cho_factor((H + H.T) / 2), g)
         except linalg.LinAlgError:
             raise NotPositiveDefiniteError(
-                f"hess is not positive definite at iterate {it} (x = {x}): the function is not locally "
-                "convex there and the Newton step need not go downhill; start closer to the minimum, "
-                "or use gradient_descent or bfgs"
+                f"hess is not positive definite at iterate {it} (x = {x}): the function is not "
+                "locally convex there and the Newton step need not go downhill; start closer to "
+                "the minimum, or use gradient_descent or bfgs"
             ) from None
         gain = g @ d / 2  # 2. half the Newton decrement
         if gain < tol:

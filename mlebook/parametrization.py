@@ -48,7 +48,8 @@ class SpaceCore:
     to_params: Callable[[np.ndarray], np.ndarray]
     #: ``curvature(u, g)``: the second-derivative term of the chain rule,
     #: ``sum_j g_j d2 theta_j / du du'``, so that the Hessian of ``f(constrain(u))`` is
-    #: ``J' H J + curvature(u, g)`` with ``g``, ``H`` the gradient and Hessian of ``f`` in ``theta``.
+    #: ``J' H J + curvature(u, g)`` with ``g``, ``H`` the gradient and Hessian of ``f`` in
+    #: ``theta``.
     curvature: Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
@@ -111,7 +112,8 @@ class Box:
         """The unconstrained coordinates ``u`` of a point ``theta`` inside the space."""
         if not self.contains(theta):
             raise ValueError(
-                f"theta must lie inside the parameter space (strictly between the bounds), got {theta}"
+                "theta must lie inside the parameter space (strictly between the bounds), "
+                f"got {theta}"
             )
         return self._unconstrain(v.as_vector(theta, self.n_free, "theta"))
 
@@ -184,7 +186,7 @@ class Box:
 
     @property
     def params_bounds(self):
-        return list(zip(self.low, self.high))
+        return list(zip(self.low, self.high, strict=True))
 
     def contains(self, theta):
         theta = v.as_vector(theta, self.n_free, "theta")

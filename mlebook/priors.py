@@ -44,7 +44,8 @@ def _beta_shapes(a, b) -> tuple[float, float]:
 
 
 def beta_bernoulli_map(x, a: float = 1.0, b: float = 1.0) -> float:
-    """MAP estimate of a coin's ``p`` under a ``Beta(a, b)`` prior: ``(k + a - 1) / (n + a + b - 2)``.
+    """MAP estimate of a coin's ``p`` under a ``Beta(a, b)`` prior:
+    ``(k + a - 1) / (n + a + b - 2)``.
 
     Parameters
     ----------

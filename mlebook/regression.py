@@ -92,9 +92,9 @@ def _check_identified(D: np.ndarray, remedy: str) -> None:
     if rank < k:
         raise ValueError(
             f"the design matrix (X, after the intercept column when fit_intercept=True) has rank "
-            f"{rank} below its {k} columns: a column is a linear combination of the others (or there "
-            f"are fewer rows than columns), so the coefficients are not identified; drop collinear "
-            f"features or use {remedy}"
+            f"{rank} below its {k} columns: a column is a linear combination of the others "
+            f"(or there are fewer rows than columns), so the coefficients are not identified; "
+            f"drop collinear features or use {remedy}"
         )
 
 
@@ -327,10 +327,10 @@ class LinearRegression(_Regression, RegressorMixin, BaseEstimator):
         # An exact fit (residuals at rounding-error level) leaves no noise to estimate.
         if self.sigma2_ == 0 or (scale is None and self.rss_ <= 1e-20 * float(y @ y)):
             raise ValueError(
-                "the model fits y exactly (the residual sum of squares is 0 up to rounding), so the "
-                "estimate of the noise variance is 0 and the log-likelihood is unbounded: the "
-                "maximum-likelihood estimate does not exist. Use more observations than coefficients, "
-                "or a prior"
+                "the model fits y exactly (the residual sum of squares is 0 up to rounding), so "
+                "the estimate of the noise variance is 0 and the log-likelihood is unbounded: the "
+                "maximum-likelihood estimate does not exist. Use more observations than "
+                "coefficients, or a prior"
             )
         self._store(params, X.shape[1])
         self.cov_ = self.sigma2_ * linalg.cho_solve(factor, np.eye(k))
@@ -500,12 +500,14 @@ class LogisticRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
         return self
 
     def decision_function(self, X: ArrayLike) -> np.ndarray:
-        """The linear predictor ``b0 + X b`` (the log-odds of class 1), one value per row of ``X``."""
+        """The linear predictor ``b0 + X b`` (the log-odds of class 1), one value per row of
+        ``X``."""
         X = self._check_X(X)
         return self.intercept_ + X @ self.coef_
 
     def predict_proba(self, X: ArrayLike) -> np.ndarray:
-        """Probabilities of class 0 and class 1, one row per row of ``X`` (scikit-learn's layout)."""
+        """Probabilities of class 0 and class 1, one row per row of ``X`` (scikit-learn's
+        layout)."""
         p1 = expit(self.decision_function(X))
         return np.column_stack([1 - p1, p1])
 
@@ -578,25 +580,28 @@ class LogisticRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
         """Raise SeparationError if a hyperplane separates the classes (a linear program)."""
         if _separated(D * (2 * y - 1)[:, None]):
             raise SeparationError(
-                "the classes are separated by a hyperplane in X (perfect or quasi-complete separation): "
-                "the log-likelihood keeps increasing as the coefficients grow, so the maximum-likelihood "
-                "estimate does not exist. Use a prior, which keeps them finite: "
+                "the classes are separated by a hyperplane in X "
+                "(perfect or quasi-complete separation): "
+                "the log-likelihood keeps increasing as the coefficients grow, "
+                "so the maximum-likelihood estimate does not exist. "
+                "Use a prior, which keeps them finite: "
                 "LogisticRegression(prior='gaussian', prior_scale=...)"
             )
 
 
 # --------------------------------------------------------------------------- softmax
 def _softmax_hessian(D: np.ndarray, P: np.ndarray, precision: np.ndarray) -> np.ndarray:
-    """Hessian of the penalized NLL in the class-by-class order: block ``(j, l)`` is
-    ``D' diag(p_j (delta_jl - p_l)) D`` for classes ``j, l = 1..k-1``, plus the prior's precisions."""
+    """Hessian of the penalized NLL in the class-by-class order: block ``(i, j)`` is
+    ``D' diag(p_i (delta_ij - p_j)) D`` for classes ``i, j = 1..k-1``, plus the prior's
+    precisions."""
     m, c = D.shape[1], P.shape[1] - 1
     H = np.empty((m * c, m * c))
-    for j in range(c):
-        for l in range(j, c):
-            w = P[:, j + 1] * ((j == l) - P[:, l + 1])
+    for i in range(c):
+        for j in range(i, c):
+            w = P[:, i + 1] * ((i == j) - P[:, j + 1])
             block = (D * w[:, None]).T @ D
-            H[j * m : (j + 1) * m, l * m : (l + 1) * m] = block
-            H[l * m : (l + 1) * m, j * m : (j + 1) * m] = block.T
+            H[i * m : (i + 1) * m, j * m : (j + 1) * m] = block
+            H[j * m : (j + 1) * m, i * m : (i + 1) * m] = block.T
     H[np.diag_indices_from(H)] += precision.T.ravel()
     return H
 
@@ -815,8 +820,10 @@ class SoftmaxRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
         no sample's log-probability ever decreases, so the MLE does not exist."""
         if _separated(_softmax_separation_margins(D, labels, k)):
             raise SeparationError(
-                "the classes are separated by hyperplanes in X (perfect or quasi-complete separation): "
-                "the log-likelihood keeps increasing as the coefficients grow, so the maximum-likelihood "
-                "estimate does not exist. Use a prior, which keeps them finite: "
+                "the classes are separated by hyperplanes in X "
+                "(perfect or quasi-complete separation): "
+                "the log-likelihood keeps increasing as the coefficients grow, "
+                "so the maximum-likelihood estimate does not exist. "
+                "Use a prior, which keeps them finite: "
                 "SoftmaxRegression(prior='gaussian', prior_scale=...)"
             )

@@ -78,7 +78,8 @@ def _check_expr(expr, name: str):
 
 
 def data_sum(term: sp.Expr) -> sp.Expr:
-    """Sum ``term`` (written in ``x[i]``) over ``i = 1..n``, pulling out what does not depend on ``i``.
+    """Sum ``term`` (written in ``x[i]``) over ``i = 1..n``, pulling out what does not depend
+    on ``i``.
 
     Each additive piece ``c(theta) * g(x[i])`` becomes ``c(theta) * Sum(g(x[i]), (i, 1, n))``,
     and a piece free of the observation index becomes ``n * c(theta)``. Other per-observation
@@ -160,7 +161,8 @@ def mle(density: SymbolicDensity) -> Estimates:
         ) from None
     if len(solutions) != 1:
         raise ValueError(
-            f"expected one stationary point of the log-likelihood, found {len(solutions)}: {solutions}"
+            "expected one stationary point of the log-likelihood, "
+            f"found {len(solutions)}: {solutions}"
         )
     return Estimates(solutions[0])
 

@@ -347,7 +347,8 @@ def check_positive(value: Any, name: str, *, allow_zero: bool = False) -> float:
 def check_probability_vector(
     p: Any, k: int, name: str = "p", *, closed: bool = True, atol: float = 1e-9
 ) -> np.ndarray:
-    """A probability vector of length ``k``: non-negative (positive unless ``closed``), summing to 1.
+    """A probability vector of length ``k``: non-negative (positive unless ``closed``), summing
+    to 1.
 
     >>> check_probability_vector([0.2, 0.8], 2)
     array([0.2, 0.8])

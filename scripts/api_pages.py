@@ -39,8 +39,10 @@ MODULES = [
 #: their private base class (``coef_``, ``se_``, ``conf_int``), but not what Exception and
 #: scikit-learn's base classes give (``get_params``, ``set_params``: see scikit-learn).
 OPTIONS = {
-    "regression": "   :inherited-members: BaseException, ClassifierMixin, RegressorMixin, BaseEstimator\n"
-    "   :exclude-members: set_score_request, set_fit_request\n"
+    "regression": (
+        "   :inherited-members: BaseException, ClassifierMixin, RegressorMixin, BaseEstimator\n"
+        "   :exclude-members: set_score_request, set_fit_request\n"
+    )
 }
 
 INTRO = """(api)=
@@ -72,7 +74,8 @@ def pages() -> dict[Path, str]:
         names = "\n".join(f"   {n}" for n in module.__all__)
         sections.append(
             f"## {{mod}}`mlebook.{name}`\n\n{_summary(module)}\n\n```{{eval-rst}}\n"
-            f".. currentmodule:: mlebook.{name}\n\n.. autosummary::\n   :nosignatures:\n\n{names}\n```\n"
+            f".. currentmodule:: mlebook.{name}\n\n"
+            f".. autosummary::\n   :nosignatures:\n\n{names}\n```\n"
         )
         out[ROOT / "api" / f"{name}.md"] = (
             f"(api-{name})=\n# `mlebook.{name}`\n\n```{{eval-rst}}\n"

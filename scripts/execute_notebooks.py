@@ -1,6 +1,7 @@
 """Re-execute notebooks in place, top to bottom, each in a fresh kernel (`make execute`).
 
-Usage: python scripts/execute_notebooks.py [NOTEBOOK ...]   (default: chapters/*.ipynb, appendix/*.ipynb)
+Usage: python scripts/execute_notebooks.py [NOTEBOOK ...]
+(default: chapters/*.ipynb, appendix/*.ipynb)
 
 Timing metadata is not recorded, so a re-run changes a notebook's file only where its outputs
 change. A notebook whose execution raises, or whose outputs contain a warning printed to

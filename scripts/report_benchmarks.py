@@ -44,18 +44,24 @@ def fmt_diff(value: float | None) -> str:
 
 
 def render(results: dict) -> str:
-    """The Markdown for the README: a sentence on the machine, the table, the slowest chapter, the figure."""
+    """The Markdown for the README.
+
+    A sentence on the machine, the table, the slowest chapter, the figure.
+    """
     m = results["machine"]
     rows = results["rows"]
     lines = [
-        f"Measured {m['date'][:10]} on {m['cpu']} ({m['cpu_count']} CPUs), Python {m['python']}, numpy {m['numpy']}, "
-        f"scipy {m['scipy']}, statsmodels {m['statsmodels']}, scikit-learn {m['scikit-learn']}; BLAS on one "
-        "thread; each time is the median of several runs, alternating mlebook and the reference on the same data. "
+        f"Measured {m['date'][:10]} on {m['cpu']} ({m['cpu_count']} CPUs), "
+        f"Python {m['python']}, numpy {m['numpy']}, scipy {m['scipy']}, "
+        f"statsmodels {m['statsmodels']}, scikit-learn {m['scikit-learn']}; BLAS on one "
+        "thread; each time is the median of several runs, alternating mlebook and the "
+        "reference on the same data. "
         "Ratio: mlebook's time over the reference's (below 1, mlebook is faster). "
-        "Agreement: the largest absolute difference between the estimates, and the difference of the "
-        "log-likelihoods relative to the reference's.",
+        "Agreement: the largest absolute difference between the estimates, and the difference "
+        "of the log-likelihoods relative to the reference's.",
         "",
-        "| Task | Compared with | mlebook | Reference | Ratio | Target | Largest parameter difference "
+        "| Task | Compared with | mlebook | Reference | Ratio | Target "
+        "| Largest parameter difference "
         "| Log-likelihood difference (relative) | Met |",
         "|---|---|--:|--:|--:|---|--:|--:|:-:|",
     ]
@@ -85,7 +91,8 @@ def render(results: dict) -> str:
         ]
     lines += [
         "",
-        "![Bar charts of the time ratios against their targets and of each chapter's execution time]"
+        "![Bar charts of the time ratios against their targets "
+        "and of each chapter's execution time]"
         "(benchmarks/results/benchmarks.png)",
     ]
     return "\n".join(lines)

@@ -253,7 +253,7 @@ def strip_notebook(nb, source: str = "") -> tuple[object, list[Solution]]:
         kept: list[str] = []
         in_solution_text: list[str] = []
 
-        def flush():
+        def flush(cell=cell):
             nonlocal kept
             text = "\n".join(_trim(kept))
             if text.strip():

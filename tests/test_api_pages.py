@@ -26,7 +26,7 @@ def test_every_module_page_is_in_the_table_of_contents_in_order():
     finally:
         sys.path.remove(str(ROOT / "scripts"))
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    api = [
+    api = next(
         entry for part in toc["parts"] for entry in part["chapters"] if entry["file"] == "api/index"
-    ][0]
+    )
     assert [s["file"] for s in api["sections"]] == [f"api/{m}" for m in MODULES]

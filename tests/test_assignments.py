@@ -191,7 +191,7 @@ def fill_in(student, solution, mistake=None):
     one answer (the cell containing mistake[0]) replaced by a wrong one."""
     nb = nbformat.from_dict(json.loads(json.dumps(student)))
     replaced = 0
-    for cell, sol in zip(nb.cells, solution.cells):
+    for cell, sol in zip(nb.cells, solution.cells, strict=True):
         assert cell.cell_type == sol.cell_type
         if ANSWER_TAG in cell.metadata.get("tags", []):
             cell.source = sol.source

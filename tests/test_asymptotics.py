@@ -90,11 +90,10 @@ def test_wald_interval_collapses_on_the_boundary():
 def test_profile_intervals_agree_with_fit(model, params, rng):
     samples = model.sample(params, (4, 15), rng)
     ci = profile_intervals(model, samples, level=0.9)
-    for row, expected_row in zip(samples, ci):
+    for row, expected_row in zip(samples, ci, strict=True):
         with warnings.catch_warnings():
-            warnings.simplefilter(
-                "ignore", RuntimeWarning
-            )  # an estimate on the boundary is expected
+            # an estimate on the boundary is expected
+            warnings.simplefilter("ignore", RuntimeWarning)
             ref = fit(model, row).conf_int(level=0.9, method="profile")[0]
         np.testing.assert_allclose(expected_row, ref, rtol=1e-6, atol=1e-9)
 
@@ -169,7 +168,8 @@ def test_coverage_of_the_known_variance_gaussian_interval_is_exactly_the_level()
 
 
 def test_exact_pivot_interval_for_an_exponential_rate():
-    """rate * sum(x) ~ Gamma(n, 1), so [g_lo / S, g_hi / S] covers the rate with probability level."""
+    """rate * sum(x) ~ Gamma(n, 1), so [g_lo / S, g_hi / S] covers the rate with probability
+    level."""
     n = 8
 
     def pivot(samples, level):

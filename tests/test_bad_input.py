@@ -2680,9 +2680,13 @@ NO_INPUT = {
     "asymptotics.Coverage": "a result record built by coverage()",
     "optim.Trace": "a result record built by the optimizers",
     "optim.NotPositiveDefiniteError": "an exception type",
-    "models.SymbolicDensity": "a record built by logpdf_sym(); the symbolic functions check what they are given",
+    "models.SymbolicDensity": (
+        "a record built by logpdf_sym(); the symbolic functions check what they are given"
+    ),
     "models.ModelCore": "a record of a model's unchecked functions, built by Model.core",
-    "parametrization.SpaceCore": "a record of a space's unchecked maps, built by Box.core and Simplex.core",
+    "parametrization.SpaceCore": (
+        "a record of a space's unchecked maps, built by Box.core and Simplex.core"
+    ),
     "symbolic.Estimates": "a record (a dict) built by symbolic.mle()",
     # Exceptions: their only argument is the message.
     "regression.SeparationError": "an exception type",

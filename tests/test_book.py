@@ -119,7 +119,8 @@ def browser():
     if path is None:
         if os.environ.get("MLEBOOK_REQUIRE_BROWSER") == "1":
             pytest.fail(
-                "no Chromium found, and MLEBOOK_REQUIRE_BROWSER=1 requires one (install Debian's chromium)"
+                "no Chromium found, and MLEBOOK_REQUIRE_BROWSER=1 requires one "
+                "(install Debian's chromium)"
             )
         pytest.skip(
             "no Chromium on this machine: install one (Debian: apt-get install chromium) or set "
@@ -313,7 +314,8 @@ def test_front_page_links_every_chapter(browser, server):
     page = open_page(browser, f"{server}/intro.html")
     try:
         links = page.evaluate(
-            "() => Array.from(document.querySelectorAll('article a')).map(a => a.getAttribute('href'))"
+            "() => Array.from(document.querySelectorAll('article a'))"
+            ".map(a => a.getAttribute('href'))"
         )
         for name in CHAPTERS:
             assert any(h and h.split("#")[0].endswith(f"{name}.html") for h in links), name

@@ -142,15 +142,15 @@ def test_one_observation_gives_the_closed_form(model, x, closed_form, scipy_logl
 
 def test_one_observation_of_the_other_models():
     np.testing.assert_array_equal(Categorical(k=3).mle([2]), [0.0, 0.0, 1.0])
-    with pytest.raises(ValueError, match="every observation is the same.*does not exist"):
+    with pytest.raises(ValueError, match=r"every observation is the same.*does not exist"):
         Gamma().mle([2.0])
-    with pytest.raises(ValueError, match="every observation is the same.*does not exist"):
+    with pytest.raises(ValueError, match=r"every observation is the same.*does not exist"):
         fit(Gamma(), [2.0, 2.0])
-    with pytest.raises(ValueError, match="every observation is 0.*does not exist"):
+    with pytest.raises(ValueError, match=r"every observation is 0.*does not exist"):
         fit(Exponential(), [0.0])
 
 
-# ============================================================================ ten million observations
+# ========================================================================= ten million observations
 N_BIG = 10**7
 
 
@@ -180,7 +180,8 @@ def test_gaussian_with_ten_million_observations():
     mu_hat, sigma2_hat = Gaussian().mle(x)
     assert mu_hat == pytest.approx(float(mean), rel=1e-14)
     assert sigma2_hat == pytest.approx(float(var), rel=1e-12)
-    # At (mu, s2) = (3, 4): -n/2 log(2 pi s2) - sum (x - mu)^2 / (2 s2), the sum exact as a fraction.
+    # At (mu, s2) = (3, 4): -n/2 log(2 pi s2) - sum (x - mu)^2 / (2 s2), the sum exact as a
+    # fraction.
     squares = Fraction(s2, 1024**2) - 2 * 3 * Fraction(s1, 1024) + 9 * N_BIG
     reference = -N_BIG / 2 * math.log(2 * math.pi * 4.0) - float(squares / 8)
     assert Gaussian().loglik((3.0, 4.0), x) == pytest.approx(reference, rel=1e-12)
@@ -326,13 +327,14 @@ SEPARATED = {
 @pytest.mark.parametrize("kind", SEPARATED)
 def test_separation_raises_where_statsmodels_fails_to_converge(kind):
     X, y = SEPARATED[kind]
-    with pytest.raises(SeparationError, match="separated by a hyperplane.*does not exist.*prior"):
+    with pytest.raises(SeparationError, match=r"separated by a hyperplane.*does not exist.*prior"):
         LogisticRegression().fit(X, y)
     # The log-likelihood keeps rising along the separating direction: no maximum exists.
     D = sm.add_constant(X)
     lls = [stats.bernoulli.logpmf(y, 1 / (1 + np.exp(-D @ [0.0, t]))).sum() for t in (1, 10, 100)]
     assert lls[0] < lls[1] < lls[2] <= 0
-    # statsmodels warns instead (perfect separation, or no convergence), with a slope that has run off.
+    # statsmodels warns instead (perfect separation, or no convergence), with a slope that has
+    # run off.
     expected = PerfectSeparationWarning if kind == "complete" else ConvergenceWarning
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

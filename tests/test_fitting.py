@@ -40,7 +40,7 @@ def test_standard_error_of_a_proportion_is_sqrt_p_q_over_n(coin):
 
 def test_gaussian_standard_errors_match_the_inverse_information(rng):
     x = rng.normal(10.0, 3.0, size=150)
-    mu, s2 = Gaussian().mle(x)
+    _mu, s2 = Gaussian().mle(x)
     res = fit(Gaussian(), x)
     # Observed information at the MLE is diag(n / s2, n / (2 s2^2)).
     np.testing.assert_allclose(
@@ -119,13 +119,14 @@ def test_profile_loglik_reoptimizes_the_other_parameters(rng):
 
 
 def test_profile_interval_of_one_category_is_the_binomial_one(rng):
-    """Profiling a categorical probability over the others gives the likelihood of 'class j or not'."""
+    """Profiling a categorical probability over the others gives the likelihood of
+    'class j or not'."""
     x = Categorical(k=3).sample([0.15, 0.35, 0.5], 120, rng)
     res = fit(Categorical(k=3), x)
     prof = res.conf_int(method="profile")
     for j in range(3):
         nj, n = np.sum(x == j), x.size
-        ll = lambda p: nj * np.log(p) + (n - nj) * np.log1p(-p)
+        ll = lambda p, nj=nj, n=n: nj * np.log(p) + (n - nj) * np.log1p(-p)
         np.testing.assert_allclose(
             prof[j], _independent_profile_end(ll, nj / n, 1e-9, 1 - 1e-9), rtol=1e-6
         )

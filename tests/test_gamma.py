@@ -31,7 +31,7 @@ def test_mle_maximizes_the_profile_likelihood_found_by_a_generic_optimizer(rng):
     (scale = mean / shape), by bounded Brent search."""
     for shape in (0.5, 4.0):
         x = Gamma().sample((shape, 0.3), 400, rng)
-        profile = lambda u: -Gamma().loglik((np.exp(u), x.mean() / np.exp(u)), x)
+        profile = lambda u, x=x: -Gamma().loglik((np.exp(u), x.mean() / np.exp(u)), x)
         res = optimize.minimize_scalar(
             profile, bounds=(-8, 8), method="bounded", options={"xatol": 1e-12}
         )
@@ -43,7 +43,8 @@ def test_mle_maximizes_the_profile_likelihood_found_by_a_generic_optimizer(rng):
 def test_mle_solves_the_score_equations(rng):
     x = Gamma().sample((2.5, 1.5), 300, rng)
     shape, scale = Gamma().mle(x)
-    # d/dscale = 0  <=>  shape * scale = mean(x);  d/dshape = 0  <=>  digamma(shape) + log(scale) = mean(log x)
+    # d/dscale = 0  <=>  shape * scale = mean(x);
+    # d/dshape = 0  <=>  digamma(shape) + log(scale) = mean(log x)
     assert shape * scale == pytest.approx(x.mean(), rel=1e-13)
     assert digamma(shape) + np.log(scale) == pytest.approx(np.log(x).mean(), rel=1e-12)
     np.testing.assert_allclose(Gamma().score((shape, scale), x), 0.0, atol=1e-9)

@@ -234,13 +234,17 @@ def test_bad_inputs():
         losses.binary_cross_entropy("01", [0.5, 0.5])
     with pytest.raises(ValueError, match="y is empty"):
         losses.mse([], [])
-    with pytest.raises(ValueError, match="row 1 of q must sum to 1, got 0.9"):
+    with pytest.raises(ValueError, match=r"row 1 of q must sum to 1, got 0\.9"):
         losses.cross_entropy([0, 1], [[0.5, 0.5], [0.5, 0.4]])
     with pytest.raises(ValueError, match="q must sum to 1"):
         losses.cross_entropy([0.5, 0.5], [0.5, 0.6])
-    with pytest.raises(ValueError, match="target must contain only integer labels 0..2; found 3"):
+    with pytest.raises(
+        ValueError, match=r"target must contain only integer labels 0\.\.2; found 3"
+    ):
         losses.cross_entropy([0, 3], np.full((2, 3), 1 / 3))
-    with pytest.raises(ValueError, match="target must contain only integer labels 0..2; found 0.5"):
+    with pytest.raises(
+        ValueError, match=r"target must contain only integer labels 0\.\.2; found 0\.5"
+    ):
         losses.cross_entropy([0, 0.5], np.full((2, 3), 1 / 3))
     with pytest.raises(ValueError, match="target has 3 labels but the predictions have 2 rows"):
         losses.cross_entropy([0, 1, 2], np.full((2, 3), 1 / 3))
@@ -260,7 +264,7 @@ def test_bad_inputs():
         losses.kl_divergence([0.5, 0.5], [0.2, 0.3, 0.5])
     with pytest.raises(ValueError, match="rate must be non-negative; found -1"):
         losses.poisson_nll([1, 2], [1.0, -1.0])
-    with pytest.raises(ValueError, match="y must contain only non-negative integers; found 1.5"):
+    with pytest.raises(ValueError, match=r"y must contain only non-negative integers; found 1\.5"):
         losses.poisson_nll([1.5, 2], [1.0, 1.0])
     with pytest.raises(ValueError, match="sigma2 must lie in"):
         losses.gaussian_nll([1.0], [1.0], 0.0)

@@ -1,4 +1,5 @@
-"""Gaussian mixtures by EM against scipy.stats densities, numpy's weighted moments and scikit-learn."""
+"""Gaussian mixtures by EM against scipy.stats densities, numpy's weighted moments and
+scikit-learn."""
 
 import numpy as np
 import pytest
@@ -45,7 +46,9 @@ def scipy_loglik(X, w, mu, cov):
 def test_loglik_and_component_densities_equal_scipy(X):
     np.testing.assert_allclose(
         mixture.component_logpdf(X, MEANS, COVS),
-        np.column_stack([stats.multivariate_normal(m, c).logpdf(X) for m, c in zip(MEANS, COVS)]),
+        np.column_stack(
+            [stats.multivariate_normal(m, c).logpdf(X) for m, c in zip(MEANS, COVS, strict=True)]
+        ),
         rtol=1e-12,
     )
     assert mixture.loglik(X, WEIGHTS, MEANS, COVS) == pytest.approx(
@@ -59,14 +62,14 @@ def test_loglik_stays_finite_where_every_density_underflows():
         naive = np.log(
             sum(
                 w * stats.multivariate_normal(m, c).pdf(far)
-                for w, m, c in zip(WEIGHTS, MEANS, COVS)
+                for w, m, c in zip(WEIGHTS, MEANS, COVS, strict=True)
             )
         )
     assert naive == -np.inf
     ll = mixture.loglik(far, WEIGHTS, MEANS, COVS)
     logs = [
         np.log(w) + stats.multivariate_normal(m, c).logpdf(far)
-        for w, m, c in zip(WEIGHTS, MEANS, COVS)
+        for w, m, c in zip(WEIGHTS, MEANS, COVS, strict=True)
     ]
     assert np.isfinite(ll) and ll == pytest.approx(np.logaddexp.reduce(logs), rel=1e-12)
 
@@ -74,7 +77,10 @@ def test_loglik_stays_finite_where_every_density_underflows():
 def test_e_step_is_bayes_rule(X):
     resp, ll = mixture.e_step(X, WEIGHTS, MEANS, COVS)
     joint = np.column_stack(
-        [w * stats.multivariate_normal(m, c).pdf(X) for w, m, c in zip(WEIGHTS, MEANS, COVS)]
+        [
+            w * stats.multivariate_normal(m, c).pdf(X)
+            for w, m, c in zip(WEIGHTS, MEANS, COVS, strict=True)
+        ]
     )
     np.testing.assert_allclose(resp, joint / joint.sum(axis=1, keepdims=True), rtol=1e-10)
     assert ll == pytest.approx(np.log(joint.sum(axis=1)).sum(), rel=1e-12)
@@ -209,7 +215,7 @@ def test_a_duplicated_point_is_harmless_with_reg_covar():
         np.testing.assert_allclose(gm.covariances_[on_point], 1e-6 * np.eye(2), atol=1e-9)
         assert gm.weights_[on_point] == pytest.approx(30 / 430, abs=1e-6)
         with pytest.raises(
-            SingularityError, match="component .* became singular.*collapsed.*reg_covar"
+            SingularityError, match=r"component .* became singular.*collapsed.*reg_covar"
         ):
             GaussianMixture(n_components=3, reg_covar=0.0, rng=seed).fit(X)
 
@@ -245,7 +251,7 @@ def test_one_dimensional_data_and_scipy(X):
     ref = np.log(
         sum(
             w * stats.norm(m[0], np.sqrt(c[0, 0])).pdf(x)
-            for w, m, c in zip(gm.weights_, gm.means_, gm.covariances_)
+            for w, m, c in zip(gm.weights_, gm.means_, gm.covariances_, strict=True)
         )
     )
     np.testing.assert_allclose(gm.score_samples(x), ref, rtol=1e-12)
@@ -297,7 +303,7 @@ def test_bad_inputs(X):
         GaussianMixture(n_components=2, max_iter=0).fit(X)
     with pytest.raises(ValueError, match="init_params must be one of"):
         GaussianMixture(n_components=2, init_params="kmeans").fit(X)
-    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator or an int"):
+    with pytest.raises(TypeError, match=r"rng must be a numpy\.random\.Generator or an int"):
         GaussianMixture(n_components=2, rng="seed").fit(X)
     with pytest.raises(TypeError, match="takes 1 positional argument"):
         GaussianMixture(2)  # every argument is keyword-only
@@ -315,7 +321,7 @@ def test_bad_inputs(X):
         GaussianMixture(n_components=2, covariances_init=[np.eye(2), [[1.0, 2.0], [2.0, 1.0]]]).fit(
             X
         )
-    with pytest.raises(SingularityError, match="starting covariances.*no spread"):
+    with pytest.raises(SingularityError, match=r"starting covariances.*no spread"):
         GaussianMixture(n_components=2, reg_covar=0.0).fit(
             np.column_stack([X[:, 0], np.ones(len(X))])
         )

@@ -1,4 +1,5 @@
-"""Every model against independent references: scipy.stats, scipy.optimize, numerical derivatives."""
+"""Every model against independent references: scipy.stats, scipy.optimize, numerical
+derivatives."""
 
 import numpy as np
 import pytest
@@ -24,7 +25,8 @@ def _perturbed(model, params, scale=0.9):
 
 
 def generic_mle(model, x):
-    """Maximize model.loglik with a general-purpose scipy optimizer, independently of mlebook.fit."""
+    """Maximize model.loglik with a general-purpose scipy optimizer, independently of
+    mlebook.fit."""
     x = np.asarray(x, dtype=float)
     if isinstance(model, Gaussian):
         nll = lambda t: -model.loglik((t[0], np.exp(t[1])), x)
@@ -171,7 +173,7 @@ def test_no_underflow_with_ten_million_observations(case, rng):
 
 
 def test_samples_have_the_right_moments(case, rng):
-    model, params, ref = case
+    model, params, _ = case
     x = model.sample(params, 200_000, rng)
     if isinstance(model, Categorical):
         freq = np.bincount(x, minlength=3) / x.size
@@ -200,7 +202,7 @@ def test_symbolic_density_matches_the_numeric_one(case, rng):
     model, params, _ = case
     d = model.logpdf_sym()
     theta = np.atleast_1d(np.asarray(params, dtype=float))
-    free = dict(zip(d.params, theta[: len(d.params)]))
+    free = dict(zip(d.params, theta[: len(d.params)], strict=True))
     discrete = model.support in ("binary", "count", "labels")
     for value in np.unique(model.sample(params, 20, rng))[:5]:
         value = int(value) if discrete else float(value)

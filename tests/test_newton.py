@@ -1,6 +1,8 @@
 """Newton's method and the recorded BFGS: answers against closed forms, scipy and statsmodels,
 the quadratic convergence rate, and every documented error."""
 
+from itertools import pairwise
+
 import numpy as np
 import pytest
 import statsmodels.api as sm
@@ -107,7 +109,7 @@ def test_damping_rescues_newton_from_a_bad_start():
     trace = newton(grad, hess, start=[1.5], fun=fun)
     assert trace.converged and abs(trace.x[0]) < 1e-10
     values = [fun(p) for p in trace.path]
-    assert all(b <= a for a, b in zip(values, values[1:]))  # every accepted step goes downhill
+    assert all(b <= a for a, b in pairwise(values))  # every accepted step goes downhill
 
 
 def test_newton_reports_non_convergence():

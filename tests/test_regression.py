@@ -110,7 +110,7 @@ def test_laplace_prior_gives_exact_zeros_and_the_null_model_for_a_tiny_scale(log
 def test_complete_separation_is_reported():
     x = np.array([-3.0, -2.0, -1.0, 1.0, 2.0, 3.0])[:, None]
     y = np.array([0, 0, 0, 1, 1, 1])
-    with pytest.raises(SeparationError, match="separat.*does not exist.*prior"):
+    with pytest.raises(SeparationError, match=r"separat.*does not exist.*prior"):
         LogisticRegression().fit(x, y)
     model = LogisticRegression(prior="gaussian", prior_scale=1.0).fit(x, y)
     assert np.all(np.isfinite(model.params_)) and model.converged_

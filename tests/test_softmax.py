@@ -1,4 +1,5 @@
-"""Softmax (multinomial logistic) regression against statsmodels, scikit-learn and scipy.optimize."""
+"""Softmax (multinomial logistic) regression against statsmodels, scikit-learn and
+scipy.optimize."""
 
 import numpy as np
 import pytest
@@ -134,7 +135,7 @@ def test_gaussian_prior_equals_a_generic_optimizer_of_the_log_posterior(data):
 def test_complete_separation_is_reported():
     x = np.array([-3.0, -2.5, -2.0, -0.5, 0.0, 0.5, 2.0, 2.5, 3.0])[:, None]
     y = np.array([0, 0, 0, 1, 1, 1, 2, 2, 2])
-    with pytest.raises(SeparationError, match="separat.*does not exist.*prior"):
+    with pytest.raises(SeparationError, match=r"separat.*does not exist.*prior"):
         SoftmaxRegression().fit(x, y)
     model = SoftmaxRegression(prior="gaussian", prior_scale=1.0).fit(x, y)
     assert np.all(np.isfinite(model.params_)) and model.converged_
@@ -162,7 +163,7 @@ def test_bad_inputs(data):
     X, y = data
     with pytest.raises(ValueError, match="X has 400 rows but y has 399"):
         SoftmaxRegression().fit(X, y[:-1])
-    with pytest.raises(ValueError, match="y must contain only non-negative integers; found 0.5"):
+    with pytest.raises(ValueError, match=r"y must contain only non-negative integers; found 0\.5"):
         SoftmaxRegression().fit(X, np.where(y == 2, 0.5, y))
     with pytest.raises(ValueError, match="class 1 never occurs"):
         SoftmaxRegression().fit(X, np.where(y == 1, 0, y))

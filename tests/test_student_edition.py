@@ -216,7 +216,7 @@ def student(shared):
 
 
 def _built(student):
-    out, staged, solutions, notebooks, proc = student
+    out, _staged, _solutions, _notebooks, proc = student
     if proc.returncode != 0:
         pytest.fail(
             f"the student edition did not build:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
@@ -258,7 +258,7 @@ def test_nothing_of_any_solution_leaks_into_the_student_edition(student):
 @pytest.mark.book
 def test_student_notebooks_have_placeholders_and_keep_the_main_texts_outputs(student):
     _built(student)
-    _, staged, solutions, notebooks, _ = student
+    _, _staged, solutions, notebooks, _ = student
     assert sorted(p.name for p in notebooks) == sorted(p.name for p in originals)
     for original_path, original in originals.items():
         stripped = nbformat.read(next(p for p in notebooks if p.name == original_path.name), 4)

@@ -112,7 +112,7 @@ def test_score_and_information_need_an_interior_point(model, boundary):
 
 
 def test_bad_sampling_arguments():
-    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator or an int seed"):
+    with pytest.raises(TypeError, match=r"rng must be a numpy\.random\.Generator or an int seed"):
         Bernoulli().sample(0.5, 3, rng=np.random.RandomState(0))
     with pytest.raises(TypeError, match="rng must be"):
         check_rng(None)
