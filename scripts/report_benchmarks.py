@@ -69,9 +69,16 @@ def render(results: dict) -> str:
         ratio = fmt_number(r.get("ratio"))
         if r.get("ratio_of"):
             ratio += f" ({r['ratio_of']})"
+        reference = r.get("reference") or "–"
+        details = r.get("details") or {}
+        if "ratio_to_previous" in details:  # a second reference: the package's previous version
+            reference += (
+                f"; {details['previous']}: {fmt_seconds(details['previous_s'])}, "
+                f"ratio {details['ratio_to_previous']:.2f}"
+            )
         cells = [
             r["title"],
-            r.get("reference") or "–",
+            reference,
             fmt_seconds(r["mlebook_s"]),
             fmt_seconds(r.get("reference_s")),
             ratio,
