@@ -527,15 +527,9 @@ def fit(
 ) -> FitResult:
     """Maximum likelihood by numerical optimization.
 
-    Two forms:
-
-    * ``fit(model, x, start=None)``: a model from :mod:`mlebook.models` and its data. The
-      default start is neutral (for example ``p = 0.5``), never the closed-form answer, so
-      agreement with ``model.mle(x)`` is a real check.
-    * ``fit(negloglik, start=..., bounds=None, names=None, nobs=None)``: any function of a
-      parameter vector returning the negative log-likelihood. ``bounds`` is a sequence of
-      ``(low, high)`` pairs (``None`` for an open end) describing the parameter space;
-      ``nobs``, the number of observations, is needed only for the BIC.
+    Two forms: ``fit(model, x)`` for a model from :mod:`mlebook.models` and its data, and
+    ``fit(negloglik, start=...)`` for any function of a parameter vector that returns the
+    negative log-likelihood (closing over its data).
 
     The search runs in unconstrained coordinates (logs, logits, softmax), so it never leaves
     the parameter space: Newton's method with step halving (:func:`mlebook.optim.newton`)
@@ -544,6 +538,19 @@ def fit(
 
     Parameters
     ----------
+    model_or_negloglik : Model or callable
+        The model, or the negative log-likelihood ``negloglik(theta) -> float``.
+    x : array_like, optional
+        The data, for a model only (required then).
+    start : array_like, optional
+        Where the search starts, in the model's parametrization. For a model the default
+        is neutral (for example ``p = 0.5``), never the closed-form answer, so agreement
+        with ``model.mle(x)`` is a real check; for a function it is required.
+    bounds : sequence of (low, high), optional
+        For a function: the parameter space, one pair per parameter (``None`` for an open
+        end); unbounded by default. A model declares its own.
+    names : sequence of str, optional
+        For a function: the parameters' names (default ``theta0``, ``theta1``, ...).
     fixed : dict, optional
         Parameters to hold at given values, by name (``{"shape": 2.0}``); the likelihood is
         maximized over the others. This is the constrained fit of a likelihood-ratio test,
@@ -555,6 +562,8 @@ def fit(
         information, of the outer product of the per-observation scores, or the sandwich
         ``H^-1 J H^-1``, which stays valid when the model is misspecified. All but
         ``"observed"`` need a model. Wald intervals use it.
+    nobs : int, optional
+        For a function: the number of observations, needed only for the BIC.
 
     Returns
     -------
