@@ -11,6 +11,7 @@ modules, one concept each:
   Wald and profile-likelihood intervals (:func:`~mlebook.fitting.fit` is re-exported);
 * :mod:`mlebook.covariance`: covariances from information matrices (inverse, sandwich);
 * :mod:`mlebook.intervals`: Wald intervals and the ends of likelihood intervals;
+* :mod:`mlebook.inference`: likelihood-ratio, Wald and score tests;
 * :mod:`mlebook.symbolic`: sympy derivations of log-likelihoods, scores, MLEs and information;
 * :mod:`mlebook.asymptotics`: sampling distributions, vectorized intervals and coverage;
 * :mod:`mlebook.regression`: linear, logistic and softmax regression by maximum likelihood or
@@ -30,6 +31,7 @@ from . import (
     asymptotics,
     covariance,
     fitting,
+    inference,
     intervals,
     losses,
     mixture,
@@ -48,6 +50,7 @@ __all__ = [
     "asymptotics",
     "covariance",
     "fitting",
+    "inference",
     "intervals",
     "losses",
     "mixture",

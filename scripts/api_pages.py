@@ -23,6 +23,7 @@ MODULES = [
     "fitting",
     "covariance",
     "intervals",
+    "inference",
     "symbolic",
     "asymptotics",
     "regression",

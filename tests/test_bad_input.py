@@ -37,6 +37,7 @@ from mlebook import (
     asymptotics,
     covariance,
     fitting,
+    inference,
     intervals,
     losses,
     mixture,
@@ -670,6 +671,92 @@ for label, args, kwargs, error, message in [
         error,
         message,
     )
+
+for test in ("lr_test", "wald_test", "score_test"):
+    for label, args, error, message in [
+        (
+            "model not a model",
+            ("bernoulli", [0, 1], {"p": 0.5}),
+            TE,
+            "model must be an mlebook model",
+        ),
+        ("null not a mapping", (Bernoulli(), [0, 1], 0.5), TE, "null must be a mapping"),
+        ("null empty", (Bernoulli(), [0, 1], {}), VE, "null must fix at least one parameter"),
+        (
+            "null unknown name",
+            (Bernoulli(), [0, 1], {"q": 0.5}),
+            VE,
+            "null: 'q' is not a parameter",
+        ),
+        (
+            "null outside the space",
+            (Bernoulli(), [0, 1], {"p": 1.5}),
+            VE,
+            r"null\['p'\] must lie inside the parameter space",
+        ),
+        ("null NaN", (Gaussian(), [0.0, 1.0], {"mu": NAN}), VE, r"null\['mu'\] must be finite"),
+        (
+            "x outside the support",
+            (Bernoulli(), [0, 2], {"p": 0.5}),
+            VE,
+            "x must contain only 0 or 1",
+        ),
+        (
+            "logistic with a prior",
+            (
+                LogisticRegression(prior="gaussian", prior_scale=1.0),
+                ([[0.0], [1.0]], [0, 1]),
+                {"x0": 0.0},
+            ),
+            VE,
+            "the likelihood tests are for maximum likelihood",
+        ),
+        (
+            "logistic x not a pair",
+            (LogisticRegression(), [[0.0], [1.0], [2.0]], {"x0": 0.0}),
+            TE,
+            r"x must be the pair \(X, y\)",
+        ),
+        (
+            "logistic y not binary",
+            (LogisticRegression(), ([[0.0], [1.0]], [0, 2]), {"x0": 0.0}),
+            VE,
+            "y must contain only 0 or 1",
+        ),
+        (
+            "logistic unknown coefficient",
+            (LogisticRegression(), ([[0.0], [1.0]], [0, 1]), {"x1": 0.0}),
+            VE,
+            "null: 'x1' is not a parameter",
+        ),
+    ]:
+        case(
+            f"inference.{test}",
+            label,
+            functools.partial(getattr(inference, test), *args),
+            error,
+            message,
+        )
+case(
+    "inference.wald_test",
+    "cov unknown",
+    functools.partial(inference.wald_test, Bernoulli(), [0, 1], {"p": 0.5}, cov="robust"),
+    VE,
+    "cov must be one of",
+)
+case(
+    "inference.wald_test",
+    "cov for a logistic regression",
+    functools.partial(
+        inference.wald_test,
+        LogisticRegression(),
+        ([[0.0], [1.0], [2.0]], [0, 1, 0]),
+        {"x0": 0.0},
+        cov="sandwich",
+    ),
+    VE,
+    "cov: a LogisticRegression reports the observed",
+)
 
 for label, args, error, message in [
     ("level 1", (0.5, 0.1, 1.0), VE, "level must lie in"),
@@ -2688,6 +2775,7 @@ NO_INPUT = {
         "a record of a space's unchecked maps, built by Box.core and Simplex.core"
     ),
     "symbolic.Estimates": "a record (a dict) built by symbolic.mle()",
+    "inference.HypothesisTest": "a result record built by the three tests",
     # Exceptions: their only argument is the message.
     "regression.SeparationError": "an exception type",
     "mixture.SingularityError": "an exception type",
