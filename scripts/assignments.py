@@ -32,7 +32,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Packages the assignments' hidden tests import besides mlebook's own dependencies.
-TEST_PACKAGES = ("scikit-learn",)
+TEST_PACKAGES = ("scikit-learn", "statsmodels")
 
 
 def masters(root: Path = ROOT) -> list[Path]:

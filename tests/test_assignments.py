@@ -59,11 +59,22 @@ MISTAKES = {
         "q3",
         ["plain average of all the data", "responsibility-weighted average"],
     ),
+    "04_tests_sandwich": (
+        "def lr_statistic(x, lam0):",
+        "def lr_statistic(x, lam0):\n"
+        "    x = np.asarray(x, dtype=float)\n"
+        "    lam_hat = x.mean()\n"
+        "    # l(lambda_hat) - l(lambda_0), without the factor 2\n"
+        "    return float(stats.poisson.logpmf(x, lam_hat).sum()\n"
+        "                 - stats.poisson.logpmf(x, lam0).sum())\n",
+        "q1",
+        ["half the likelihood-ratio statistic", "did you forget the factor 2"],
+    ),
 }
 
 
 def test_every_master_has_a_typical_mistake():
-    assert len(MASTERS) >= 3
+    assert len(MASTERS) >= 4
     assert sorted(MISTAKES) == sorted(m.stem for m in MASTERS)
 
 
