@@ -5,6 +5,7 @@ once per run and shared; and how the suite is spread over pytest-xdist's workers
 
 import os
 import pickle
+import shutil
 import subprocess
 import sys
 import traceback
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import yaml
 from filelock import FileLock
 from hypothesis import settings
 from scipy import stats
@@ -85,15 +87,41 @@ def shared(tmp_path_factory, worker_id):
     return get
 
 
+#: What a copy of the project for a test build leaves out.
+_NOT_THE_BOOK = shutil.ignore_patterns(
+    ".venv",
+    "_build",
+    ".git",
+    "dist",
+    "__pycache__",
+    "*.egg-info",
+    ".pytest_cache",
+    ".hypothesis",
+    ".ipynb_checkpoints",
+    ".ruff_cache",
+)
+
+
 @pytest.fixture(scope="session")
 def build(shared):
-    """The whole book built once, as `make book` builds it: (the process, its HTML folder)."""
+    """The whole book built once with the flags of `make book`: (the process, its HTML folder).
+
+    It is built from the outputs stored in the notebooks (a copy of the project with
+    ``execute_notebooks: off``): nbval re-executes every notebook in the same run and fails
+    on any output that differs or any cell error, so executing them a second time inside
+    the build would test nothing more and cost a minute.
+    """
 
     def make(out):
+        source = out / "source"
+        shutil.copytree(ROOT, source, ignore=_NOT_THE_BOOK)
+        config = yaml.safe_load((source / "_config.yml").read_text())
+        config["execute"]["execute_notebooks"] = "off"
+        (source / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
         cmd = [
             str(Path(sys.executable).parent / "jupyter-book"),
             "build",
-            str(ROOT),
+            str(source),
             "--path-output",
             str(out),
             "--builder",
