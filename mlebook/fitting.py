@@ -30,7 +30,7 @@ from scipy.differentiate import jacobian as _scipy_jacobian
 
 from . import covariance, optim
 from . import validation as v
-from .intervals import interval_end, wald_interval
+from .intervals import interval_end, wald_interval, wald_table
 from .models import Model
 from .parametrization import Box, Simplex
 
@@ -451,16 +451,39 @@ class FitResult:
         return self._profile(j, value, self.params)[0]
 
     def summary(self) -> str:
-        """A small table: estimate, standard error, 95% Wald interval; then the log-likelihood,
-        AIC and BIC."""
-        ci = self.conf_int()
-        width = max(len(n) for n in self.names) + 2
-        lines = [f"{'':<{width}}{'estimate':>12}{'std err':>12}{'[0.025':>12}{'0.975]':>12}"]
-        for name, p, s, (lo, hi) in zip(self.names, self.params, self.se, ci, strict=True):
-            lines.append(f"{name:<{width}}{p:>12.6g}{s:>12.4g}{lo:>12.6g}{hi:>12.6g}")
-        lines.append(f"log-likelihood {self.loglik:.6f}, AIC {self.aic:.4f}, BIC {self.bic:.4f}")
-        lines.append(f"covariance: {self.cov_type}; converged: {self.converged}")
-        return "\n".join(lines)
+        """The coefficient table in statsmodels' columns, then the fit's statistics.
+
+        One row per parameter: the estimate, its standard error (of ``cov_type``), the Wald
+        statistic ``z = estimate / se`` and its two-sided normal p-value for the null
+        ``parameter = 0``, and the 95% Wald interval (:func:`~mlebook.intervals.wald_table`).
+        A parameter held fixed shows "fixed" instead of a test. Below the table: the
+        log-likelihood, AIC, BIC, the number of observations, the covariance type and whether
+        the optimizer converged.
+
+        Returns
+        -------
+        str
+            The table, for ``print``.
+
+        Examples
+        --------
+        >>> from mlebook.models import Bernoulli
+        >>> print(fit(Bernoulli(), np.r_[np.ones(73), np.zeros(27)]).summary())
+              estimate    std err          z      P>|z|     [0.025     0.975]
+        p       0.7300     0.0444     16.443      0.000     0.6430     0.8170
+        log-likelihood -58.3259, AIC 118.6518, BIC 121.2569, observations 100
+        covariance: observed; converged: True
+        """
+        table = wald_table(self.names, self.params, self.se)
+        nobs = "n/a" if self.nobs is None else str(self.nobs)
+        return "\n".join(
+            [
+                str(table),
+                f"log-likelihood {self.loglik:.4f}, AIC {self.aic:.4f}, BIC {self.bic:.4f}, "
+                f"observations {nobs}",
+                f"covariance: {self.cov_type}; converged: {self.converged}",
+            ]
+        )
 
     # ------------------------------------------------------------------ the profile likelihood
     def _index(self, j) -> int:

@@ -1,6 +1,8 @@
 """Confidence intervals from the likelihood: Wald intervals, and the ends of likelihood intervals.
 
 * :func:`wald_interval`: ``estimate +- z * se``, from the normal approximation;
+* :func:`wald_table`: the coefficient table of a ``summary()``: each estimate with its
+  standard error, Wald statistic, p-value and Wald interval (a :class:`WaldTable`);
 * :func:`interval_end`: one end of a likelihood (or profile-likelihood) interval, where the
   log-likelihood falls a given amount below its maximum.
 
@@ -12,14 +14,16 @@ array([0.643, 0.817])
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import optimize, stats
 
 from . import validation as v
 
-__all__ = ["wald_interval", "interval_end"]
+__all__ = ["wald_interval", "wald_table", "WaldTable", "interval_end"]
 
 
 def wald_interval(estimate, se, level: float = 0.95) -> np.ndarray:
@@ -59,6 +63,126 @@ def wald_interval(estimate, se, level: float = 0.95) -> np.ndarray:
 def _wald(est: np.ndarray, se: np.ndarray, level: float) -> np.ndarray:
     z = stats.norm.ppf(0.5 + level / 2)
     return np.stack([est - z * se, est + z * se], axis=-1)
+
+
+@dataclass(frozen=True)
+class WaldTable:
+    """The coefficient table built by :func:`wald_table`; ``str()`` formats it, one row per
+    parameter, in statsmodels' columns.
+
+    Attributes
+    ----------
+    names : tuple of str
+        The parameters' names.
+    estimate, se : numpy.ndarray
+        The estimates and their standard errors.
+    statistic : numpy.ndarray
+        The Wald statistics ``estimate / se`` (``z``), NaN where ``se`` is 0 (a fixed
+        parameter) or NaN.
+    pvalue : numpy.ndarray
+        Two-sided normal p-values ``2 P(Z > |z|)`` of the null ``parameter = 0``, NaN where
+        ``statistic`` is.
+    interval : numpy.ndarray of shape (n_params, 2)
+        The Wald intervals ``estimate +- z_level * se`` (:func:`wald_interval`).
+    level : float
+        The intervals' nominal coverage.
+    """
+
+    names: tuple[str, ...]
+    estimate: np.ndarray
+    se: np.ndarray
+    statistic: np.ndarray
+    pvalue: np.ndarray
+    interval: np.ndarray
+    level: float
+
+    def __str__(self) -> str:
+        width = max(len(name) for name in self.names) + 2
+        tail = (1 - self.level) / 2
+        ends = (f"[{tail:.6g}", f"{1 - tail:.6g}]")
+        columns = ("estimate", "std err", "z", "P>|z|", *ends)
+        lines = ["".join([f"{'':<{width}}", *(f"{c:>11}" for c in columns)])]
+        for j, name in enumerate(self.names):
+            if self.se[j] == 0:
+                tests = [f"{'fixed':>11}", f"{'':>11}"]
+            else:
+                tests = [f"{_fmt(self.statistic[j], 3):>11}", f"{self.pvalue[j]:>11.3f}"]
+            cells = [
+                f"{_fmt(self.estimate[j]):>11}",
+                f"{_fmt(self.se[j]):>11}",
+                *tests,
+                *(f"{_fmt(end):>11}" for end in self.interval[j]),
+            ]
+            lines.append("".join([f"{name:<{width}}", *cells]))
+        return "\n".join(lines)
+
+
+def _fmt(x: float, digits: int = 4) -> str:
+    """A number in a table cell, as statsmodels prints it: fixed point with ``digits``
+    decimals, or ``digits`` significant digits when it is very large or very small."""
+    if np.isfinite(x) and x != 0 and not 1e-4 <= abs(x) < 1e4:
+        return f"{x:.{digits}g}"
+    return f"{x:.{digits}f}"
+
+
+def wald_table(
+    names: Sequence[str], estimate: ArrayLike, se: ArrayLike, level: float = 0.95
+) -> WaldTable:
+    """The coefficient table of a ``summary()``: estimates, standard errors, Wald tests and
+    Wald intervals, statsmodels' columns.
+
+    For each parameter the Wald statistic ``z = estimate / se`` is approximately standard
+    normal when the parameter is 0, so its two-sided p-value is ``2 P(Z > |z|)``
+    (``scipy.stats.norm``); the interval is ``estimate +- z_level * se``. A standard error of
+    0 marks a parameter held fixed: it has no test, and the table prints "fixed" there.
+
+    Parameters
+    ----------
+    names : sequence of str
+        The parameters' names, one per estimate.
+    estimate, se : array_like
+        The estimates and their standard errors, one-dimensional and of the same length
+        (NaN standard errors, as at a boundary, give NaN tests and intervals).
+    level : float
+        The intervals' nominal coverage, strictly between 0 and 1.
+
+    Returns
+    -------
+    WaldTable
+        The numbers; ``print`` it for the formatted table.
+
+    Examples
+    --------
+    >>> table = wald_table(["intercept", "x0"], [0.5, -1.2], [0.25, 0.4])
+    >>> table.statistic, table.pvalue.round(4)
+    (array([ 2., -3.]), array([0.0455, 0.0027]))
+    >>> print(table)
+                  estimate    std err          z      P>|z|     [0.025     0.975]
+    intercept       0.5000     0.2500      2.000      0.046     0.0100     0.9900
+    x0             -1.2000     0.4000     -3.000      0.003    -1.9840    -0.4160
+    """
+    if isinstance(names, str) or not isinstance(names, Sequence):
+        raise TypeError(f"names must be a sequence of strings, got {type(names).__name__}")
+    if not all(isinstance(name, str) for name in names):
+        raise TypeError(f"names must be a sequence of strings, got {list(names)!r}")
+    level = v.check_level(level)
+    est = v.as_array(estimate, "estimate")
+    se = v.as_array(se, "se")
+    if est.ndim != 1 or est.size == 0:
+        raise ValueError(f"estimate must be one-dimensional and not empty, got shape {est.shape}")
+    if est.shape != se.shape:
+        raise ValueError(
+            f"estimate and se must have the same shape, got {est.shape} and {se.shape}"
+        )
+    if len(names) != est.size:
+        raise ValueError(f"names has {len(names)} entries but estimate has {est.size} values")
+    if np.any(se < 0):
+        raise ValueError("se must be non-negative")
+    tested = se > 0  # False for a fixed parameter (se 0) and for NaN
+    z = np.full(est.shape, np.nan)
+    z[tested] = est[tested] / se[tested]
+    pvalue = 2 * stats.norm.sf(np.abs(z))
+    return WaldTable(tuple(names), est, se, z, pvalue, _wald(est, se, level), level)
 
 
 def interval_end(

@@ -42,7 +42,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from . import optim
 from . import validation as v
 from .covariance import inverse_information
-from .intervals import wald_interval
+from .intervals import wald_interval, wald_table
 
 __all__ = ["LinearRegression", "LogisticRegression", "SoftmaxRegression", "SeparationError"]
 
@@ -166,6 +166,78 @@ class _Regression:
         """
         self._check_fitted()
         return wald_interval(self.params_, self.se_, level)
+
+    def summary(self) -> str:
+        """The coefficient table in statsmodels' columns, then the fit's statistics.
+
+        One row per coefficient, named ``intercept``, ``x0``, ``x1``, ... after the columns
+        of ``X`` (for :class:`SoftmaxRegression`, one block per non-reference class:
+        ``class 1: intercept``, ...): the estimate, its standard error ``se_``, the Wald
+        statistic ``z = estimate / se`` and its two-sided normal p-value for the null
+        ``coefficient = 0``, and the 95% Wald interval (:func:`~mlebook.intervals.wald_table`).
+        Below the table: the log-likelihood, AIC ``2 k - 2 loglik_`` with ``k`` the number of
+        estimated parameters, and the number of observations. For
+        :class:`LinearRegression`, ``k`` counts the noise variance ``sigma2_`` as well as the
+        coefficients (statsmodels' OLS counts only the coefficients). A fit with a prior is a
+        MAP estimate, not a maximum-likelihood one: its log-likelihood is reported, at the
+        MAP estimate, but AIC is not (NaN), since the prior's shrinkage leaves fewer than
+        ``k`` effective parameters.
+
+        Returns
+        -------
+        str
+            The table, for ``print``.
+
+        Raises
+        ------
+        ValueError
+            When the estimator is not fitted yet.
+
+        Examples
+        --------
+        >>> X = np.array([[0.0], [1.0], [2.0], [3.0], [4.0]])
+        >>> model = LinearRegression().fit(X, [1.0, 3.5, 5.0, 7.0, 8.5])
+        >>> print(model.summary())
+                      estimate    std err          z      P>|z|     [0.025     0.975]
+        intercept       1.3000     0.1817      7.156      0.000     0.9440     1.6560
+        x0              1.8500     0.0742     24.945      0.000     1.7046     1.9954
+        log-likelihood 0.1564, AIC 5.6873, observations 5
+        maximum likelihood; noise variance sigma2_ 0.0550, counted in AIC; converged: True
+        """
+        self._check_fitted()
+        names, params, se = self._table_rows()
+        table = wald_table(names, params, se)
+        if self.prior is None:
+            method = "maximum likelihood"
+            aic = 2.0 * self._n_estimated() - 2.0 * self.loglik_
+        else:
+            method = f"MAP with a {self.prior} prior (prior_scale {self.prior_scale:g}): no AIC"
+            aic = float("nan")
+        return "\n".join(
+            [
+                str(table),
+                f"log-likelihood {self.loglik_:.4f}, AIC {aic:.4f}, observations {self.nobs_}",
+                f"{method}; {self._noise()}converged: {self.converged_}",
+            ]
+        )
+
+    def _coefficient_names(self, n_rows: int) -> list[str]:
+        """``intercept`` (when the fitted parameters have one more row than features), then
+        ``x0``, ``x1``, ... for the columns of ``X``."""
+        features = [f"x{j}" for j in range(self.n_features_in_)]
+        return ["intercept", *features] if n_rows > self.n_features_in_ else features
+
+    def _table_rows(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """The summary's rows: names, estimates and standard errors."""
+        return self._coefficient_names(self.params_.size), self.params_, self.se_
+
+    def _n_estimated(self) -> int:
+        """The number of estimated parameters, the ``k`` of AIC."""
+        return self.params_.size
+
+    def _noise(self) -> str:
+        """What the summary's last line says about a noise parameter (nothing here)."""
+        return ""
 
 
 class _NewtonRegression(_Regression):
@@ -345,6 +417,12 @@ class LinearRegression(_Regression, RegressorMixin, BaseEstimator):
         """The fitted mean ``b0 + X b``, one value per row of ``X``."""
         X = self._check_X(X)
         return self.intercept_ + X @ self.coef_
+
+    def _n_estimated(self) -> int:
+        return self.params_.size + 1  # the coefficients and the noise variance
+
+    def _noise(self) -> str:
+        return f"noise variance sigma2_ {self.sigma2_:.4f}, counted in AIC; "
 
 
 # --------------------------------------------------------------------------- logistic
@@ -813,6 +891,14 @@ class SoftmaxRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
     def predict(self, X: ArrayLike) -> np.ndarray:
         """The most probable class of each row of ``X``."""
         return np.argmax(self.decision_function(X), axis=1)
+
+    def _table_rows(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """One block of rows per non-reference class, in the order of ``cov_``."""
+        m, c = self.params_.shape
+        names = [
+            f"class {cls}: {name}" for cls in range(1, c + 1) for name in self._coefficient_names(m)
+        ]
+        return names, self.params_.T.ravel(), self.se_.T.ravel()
 
     def _check_separation(self, D, labels, k):
         """Raise SeparationError if there is a nonzero ``B`` (class 0's coefficients fixed at 0)

@@ -775,6 +775,27 @@ for label, args, error, message in [
     )
 
 for label, args, error, message in [
+    ("names str", ("ab", [0.5, 0.6], [0.1, 0.1]), TE, "names must be a sequence of strings"),
+    ("names not str", ([0, 1], [0.5, 0.6], [0.1, 0.1]), TE, "names must be a sequence of strings"),
+    ("names too few", (["a"], [0.5, 0.6], [0.1, 0.1]), VE, "names has 1 entries but estimate"),
+    ("estimate str", (["a"], "0.5", [0.1]), TE, "estimate must be numeric"),
+    ("estimate 2-D", (["a"], [[0.5]], [[0.1]]), VE, "estimate must be one-dimensional"),
+    ("estimate empty", ([], [], []), VE, "estimate must be one-dimensional and not empty"),
+    ("se None", (["a"], [0.5], None), TE, "se must be an array of real numbers"),
+    ("shapes differ", (["a", "b"], [0.5, 0.6], [0.1]), VE, "estimate and se must have the same"),
+    ("se negative", (["a"], [0.5], [-0.1]), VE, "se must be non-negative"),
+    ("level 0", (["a"], [0.5], [0.1], 0.0), VE, "level must lie in"),
+    ("level str", (["a"], [0.5], [0.1], "0.95"), TE, "level must be a real number"),
+]:
+    case(
+        "intervals.wald_table",
+        label,
+        functools.partial(intervals.wald_table, *args),
+        error,
+        message,
+    )
+
+for label, args, error, message in [
     ("not square", ([[1.0, 0.0]],), VE, "information must be a square matrix"),
     ("str", ("1",), TE, "information must be numeric"),
     ("3-D", (np.ones((2, 2, 2)),), VE, "information must be a square matrix"),
@@ -1710,6 +1731,7 @@ for name, (cls, y, kind) in REGRESSIONS.items():
                     message,
                 )
             case(f"{t}.conf_int", "not fitted", lambda c=cls: c().conf_int(), VE, "not fitted yet")
+            case(f"{t}.summary", "not fitted", lambda c=cls: c().summary(), VE, "not fitted yet")
             continue
         for label, X, error, message in [
             (
@@ -2776,6 +2798,7 @@ NO_INPUT = {
     ),
     "symbolic.Estimates": "a record (a dict) built by symbolic.mle()",
     "inference.HypothesisTest": "a result record built by the three tests",
+    "intervals.WaldTable": "a result record built by wald_table()",
     # Exceptions: their only argument is the message.
     "regression.SeparationError": "an exception type",
     "mixture.SingularityError": "an exception type",

@@ -16,7 +16,7 @@ CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 MACHINERY = {
     r"the code uses the book's helper package": "the front page says it once",
     r"the cell (asserts|checks|verifies)": "the code is the evidence; say what it shows",
-    r"the assertion (identifies|checks|shows)": "state the result, not the assertion",
+    r"the assertion\b|\(asserted\)": "state the result, not the assertion",
     r"the package's tests": "the chapter's own evidence is what the reader sees",
     r"stored outputs?": "a remark about how the notebook is kept, not about mathematics",
 }
