@@ -154,19 +154,36 @@ def site(build):
 #
 # The workers take the tests in this order, the longest set-ups first, so that the many short
 # package tests fill the gaps at the end: the test that starts the book build (it uses `build`
-# but not `site`); the tests of the other shared set-ups, the longest first; the notebooks; the
+# but not `site`); one test of each other shared set-up, the longest first (so the two workers
+# make different set-ups at once); the remaining tests of those set-ups; the notebooks; the
 # package tests; and last the tests that read the built site, by which time the build is done.
-FIRST = ("graded", "generated", "student", "quick_rows")
+FIRST = ("graded", "student", "quick_rows")
 
 
-def _rank(item) -> int:
-    names = set(getattr(item, "fixturenames", ()))
-    if "build" in names:
-        return 0 if "site" not in names else len(FIRST) + 3
-    for i, fixture in enumerate(FIRST):
-        if fixture in names:
-            return 1 + i
-    return len(FIRST) + (1 if _notebook(item.nodeid) else 2)
+def _ranks(items) -> dict:
+    """Each test's place in the order above.
+
+    Only the FIRST test of each shared set-up comes early, so that the two workers start
+    different set-ups; the other tests that need one come after every set-up has started,
+    instead of waiting for its lock while a set-up is still being made.
+    """
+    started, ranks = set(), {}
+    last = 2 * len(FIRST) + 4
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if "build" in names:
+            ranks[item.nodeid] = 0 if "site" not in names else last
+            continue
+        needs = [i for i, fixture in enumerate(FIRST) if fixture in names]
+        if "generated" in names and not needs:
+            needs = [FIRST.index("graded")]  # otter assign: made on the way to the grades
+        if needs:
+            i = needs[0]
+            ranks[item.nodeid] = 1 + i if FIRST[i] not in started else 1 + len(FIRST) + i
+            started.add(FIRST[i])
+            continue
+        ranks[item.nodeid] = 1 + 2 * len(FIRST) + (1 if _notebook(item.nodeid) else 2)
+    return ranks
 
 
 def _notebook(nodeid: str) -> str | None:
@@ -177,7 +194,8 @@ def _notebook(nodeid: str) -> str | None:
 
 def pytest_collection_modifyitems(config, items):
     if os.environ.get("PYTEST_XDIST_WORKER"):  # serial runs keep the order of the files
-        items.sort(key=_rank)  # stable: each notebook's cells, and each module, stay in order
+        ranks = _ranks(items)
+        items.sort(key=lambda item: ranks[item.nodeid])  # stable: notebooks stay in order
 
 
 def pytest_xdist_make_scheduler(config, log):
