@@ -32,14 +32,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
-from scipy.special import expit, log_expit
 
 from . import validation as v
 from .covariance import inverse_information
 from .fitting import FitResult, fit
 from .models import Model
 from .parametrization import Simplex
-from .regression import LogisticRegression
+from .regression import LogisticRegression, logistic_problem
 
 __all__ = ["HypothesisTest", "lr_test", "wald_test", "score_test"]
 
@@ -167,18 +166,16 @@ class _Logistic:
     def full(self) -> LogisticRegression:
         return LogisticRegression(**self.template.get_params()).fit(self.X, self.y)
 
-    def negloglik(self, b: np.ndarray) -> float:
-        return -float(np.sum(log_expit((2 * self.y - 1) * (self.D @ b))))
-
     def restricted(self, null: dict) -> FitResult:
         start = self.full().params_.copy()
         for name, value in null.items():
             start[self.names.index(name)] = value
-        return fit(self.negloglik, start=start, names=self.names, fixed=null, nobs=self.y.size)
+        negloglik = logistic_problem(self.D, self.y)[0]
+        return fit(negloglik, start=start, names=self.names, fixed=null, nobs=self.y.size)
 
     def score_and_information(self, b: np.ndarray):
-        p = expit(self.D @ b)
-        return self.D.T @ (self.y - p), (self.D * (p * (1 - p))[:, None]).T @ self.D
+        _, grad, hess = logistic_problem(self.D, self.y)
+        return -grad(b), hess(b)
 
 
 # --------------------------------------------------------------------------- the tests

@@ -44,7 +44,13 @@ from . import validation as v
 from .covariance import inverse_information
 from .intervals import wald_interval, wald_table
 
-__all__ = ["LinearRegression", "LogisticRegression", "SoftmaxRegression", "SeparationError"]
+__all__ = [
+    "LinearRegression",
+    "LogisticRegression",
+    "SoftmaxRegression",
+    "SeparationError",
+    "logistic_problem",
+]
 
 PRIORS = (None, "gaussian", "laplace")
 
@@ -438,6 +444,47 @@ def _remember_last(f):
         return last_value
 
     return remembered
+
+
+def logistic_problem(design: ArrayLike, y: ArrayLike, precision: ArrayLike | None = None):
+    """The negative log-likelihood of a logistic regression, with its gradient and Hessian.
+
+    These are what :class:`LogisticRegression` minimizes (with a Gaussian prior's precisions
+    added), as functions of the coefficients ``b``: ``fun(b)``, ``grad(b)`` (so the score is
+    ``-grad(b)``) and ``hess(b) = X'WX + diag(precision)`` (the observed information, which
+    for the logistic link is also the expected one).
+
+    Parameters
+    ----------
+    design : array_like of shape (n, k)
+        The design matrix, with a column of ones for an intercept if there is one.
+    y : array_like of shape (n,)
+        The outcomes, 0 or 1.
+    precision : array_like of shape (k,), optional
+        Prior precisions of the coefficients (0 for none); default: all 0, the likelihood.
+
+    Returns
+    -------
+    tuple of callable
+        ``(fun, grad, hess)``.
+
+    Examples
+    --------
+    >>> fun, grad, hess = logistic_problem([[1.0, 0.0], [1.0, 1.0]], [0, 1])
+    >>> round(float(fun(np.zeros(2))), 6)  # 2 log 2
+    1.386294
+    """
+    D = v.as_matrix(design, "design")
+    y = v.as_data(y, "binary", name="y")
+    if y.size != D.shape[0]:
+        raise ValueError(f"design has {D.shape[0]} rows but y has {y.size} values")
+    if precision is None:
+        precision = np.zeros(D.shape[1])
+    else:
+        precision = v.as_vector(precision, D.shape[1], "precision")
+        if np.any(precision < 0):
+            raise ValueError("precision must be non-negative")
+    return _logistic_problem(D, y, precision)
 
 
 def _logistic_problem(D: np.ndarray, y: np.ndarray, precision: np.ndarray):

@@ -43,6 +43,7 @@ from mlebook import (
     mixture,
     optim,
     priors,
+    regression,
     symbolic,
     validation,
 )
@@ -668,6 +669,28 @@ for label, args, kwargs, error, message in [
         "intervals.interval_end",
         label,
         functools.partial(intervals.interval_end, *args, **kwargs),
+        error,
+        message,
+    )
+
+for label, args, error, message in [
+    ("design 1-D empty", ([], [0]), VE, "design"),
+    ("design str", ("X", [0]), TE, "design must be numeric"),
+    ("y not binary", ([[1.0], [1.0]], [0, 2]), VE, "y must contain only 0 or 1"),
+    ("lengths differ", ([[1.0], [1.0]], [0]), VE, "design has 2 rows but y has 1 values"),
+    (
+        "precision wrong length",
+        ([[1.0], [1.0]], [0, 1], [1.0, 1.0]),
+        VE,
+        "precision must have 1 value",
+    ),
+    ("precision negative", ([[1.0], [1.0]], [0, 1], [-1.0]), VE, "precision must be non-negative"),
+    ("precision NaN", ([[1.0], [1.0]], [0, 1], [NAN]), VE, "precision contains NaN"),
+]:
+    case(
+        "regression.logistic_problem",
+        label,
+        functools.partial(regression.logistic_problem, *args),
         error,
         message,
     )
