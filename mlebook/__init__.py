@@ -23,12 +23,15 @@ modules, one concept each:
   recording their paths;
 * :mod:`mlebook.parametrization`: the unconstrained coordinates numerical fitting searches;
 * :mod:`mlebook.validation`: the input checks every public function shares;
+* :mod:`mlebook.chunked`: data larger than memory, as Dask arrays: checks and sufficient
+  statistics in one pass over the chunks;
 * :mod:`mlebook.plotting`: the book's figure helpers (imported on demand, since it loads
   matplotlib).
 """
 
 from . import (
     asymptotics,
+    chunked,
     covariance,
     fitting,
     inference,
@@ -48,6 +51,7 @@ __all__ = [
     "fit",
     "FitResult",
     "asymptotics",
+    "chunked",
     "covariance",
     "fitting",
     "inference",

@@ -58,6 +58,7 @@ import sympy as sp
 import sympy.stats as sps
 from scipy.special import digamma, gammaln, polygamma, xlog1py, xlogy, zeta
 
+from . import chunked
 from . import validation as v
 from .parametrization import Box, Simplex
 
@@ -307,11 +308,14 @@ class Model(ABC):
 
         Parameters
         ----------
-        x : array_like
+        x : array_like or dask.array.Array
             One sample (one-dimensional) when ``axis`` is None; otherwise an array whose
-            entries along ``axis`` are the observations of one sample.
+            entries along ``axis`` are the observations of one sample. A one-dimensional
+            Dask array is one sample in chunks: the sufficient statistics are computed
+            chunk by chunk, with the input checks, in one pass (:mod:`mlebook.chunked`).
         axis : int, optional
-            The axis of the observations, to estimate from every sample at once.
+            The axis of the observations, to estimate from every sample at once (NumPy
+            input only).
 
         Returns
         -------
@@ -325,9 +329,19 @@ class Model(ABC):
         ValueError
             If the MLE of a sample does not exist (see each model).
         """
+        if chunked.is_dask_array(x):
+            return self._scalar_or_array(self._mle_chunked(x, axis))
         if axis is None:
             return self._scalar_or_array(self._mle(self.check_data(x)))
         return self._mle(np.moveaxis(self.check_samples(x, axis), axis, -1))
+
+    def _mle_chunked(self, x, axis):
+        """The MLE of one sample held as a Dask array: the sufficient statistics as chunked
+        reductions, computed with the input checks in one pass."""
+        if axis is not None:
+            raise ValueError("axis must be None for a Dask array, which is one sample")
+        sample = chunked.as_data(x, self.support, k=getattr(self, "k", None))
+        return self._mle_from(*chunked.compute(self._mle_statistics(sample.values), sample))
 
     def sample(self, params, size, rng) -> np.ndarray:
         """Draw ``size`` i.i.d. observations using the generator ``rng`` (or an int seed)."""
@@ -385,8 +399,17 @@ class Model(ABC):
     def _loglik(self, params, x):
         return self._logpdf(params, x).sum()
 
+    def _mle(self, x):
+        return self._mle_from(*self._mle_statistics(x))
+
     @abstractmethod
-    def _mle(self, x): ...
+    def _mle_statistics(self, x) -> tuple:
+        """The statistics the MLE needs, reduced over the LAST axis of ``x``, written with array
+        methods only, so that they are lazy chunked reductions when ``x`` is a Dask array."""
+
+    @abstractmethod
+    def _mle_from(self, *statistics):
+        """The MLE (batched over the leading axes) from the computed :meth:`_mle_statistics`."""
 
     @abstractmethod
     def _score(self, params, x): ...
@@ -435,8 +458,11 @@ class Bernoulli(Model):
         k, n = x.sum(), x.size
         return xlogy(k, p) + xlog1py(n - k, -p)
 
-    def _mle(self, x):
-        return x.mean(axis=-1)
+    def _mle_statistics(self, x):
+        return (x.mean(axis=-1),)
+
+    def _mle_from(self, mean):
+        return mean
 
     def _score(self, p, x):
         k, n = x.sum(), x.size
@@ -484,8 +510,11 @@ class Poisson(Model):
     def _loglik(self, lam, x):
         return xlogy(x.sum(), lam) - x.size * lam - gammaln(x + 1).sum()
 
-    def _mle(self, x):
-        return x.mean(axis=-1)
+    def _mle_statistics(self, x):
+        return (x.mean(axis=-1),)
+
+    def _mle_from(self, mean):
+        return mean
 
     def _score(self, lam, x):
         return x.sum() / lam - x.size
@@ -534,15 +563,17 @@ class Exponential(Model):
     def _loglik(self, rate, x):
         return x.size * np.log(rate) - rate * x.sum()
 
-    def _mle(self, x):
-        total = x.sum(axis=-1)
-        if np.any(total == 0):
-            which = "" if x.ndim == 1 else " of a sample"
+    def _mle_statistics(self, x):
+        return x.mean(axis=-1), x.ndim
+
+    def _mle_from(self, mean, ndim):
+        if np.any(mean == 0):
+            which = "" if ndim == 1 else " of a sample"
             raise ValueError(
                 f"x: every observation{which} is 0, so the likelihood increases without bound "
                 "in the rate and the MLE does not exist"
             )
-        return x.shape[-1] / total
+        return 1.0 / mean
 
     def _check_estimable(self, x):
         self._mle(x)  # raises when every observation is 0
@@ -596,10 +627,13 @@ class Gaussian(Model):
         mu, s2 = params
         return -0.5 * x.size * np.log(2 * np.pi * s2) - ((x - mu) ** 2).sum() / (2 * s2)
 
-    def _mle(self, x):
-        mu = x.mean(axis=-1)
-        sigma2 = ((x - mu[..., None]) ** 2).mean(axis=-1)
-        return np.stack([mu, sigma2], axis=-1)
+    def _mle_statistics(self, x):
+        # The variance by NumPy's two passes in memory; on chunks, Dask combines each chunk's
+        # mean and sum of squared deviations (Chan et al.), one pass and just as accurate.
+        return x.mean(axis=-1), x.var(axis=-1)
+
+    def _mle_from(self, mean, var):
+        return np.stack([mean, var], axis=-1)
 
     def _check_estimable(self, x):
         if x.min() == x.max():
@@ -780,25 +814,33 @@ class Gamma(Model):
             log_mean = math.log(mean)
             statistic = log_mean - float(np.log(x).mean())
             if not statistic > 64 * _EPS * (1 + abs(log_mean)):
-                self._check_statistic(np.array(statistic), np.array(log_mean), x)
+                self._check_statistic(
+                    np.array(statistic), np.array(log_mean), x.min() == x.max(), x.ndim
+                )
             shape = _gamma_shape_newton(statistic, 50)
             return np.array([shape, mean / shape])
-        mean = x.mean(axis=-1)
+        return self._mle_from(*self._mle_statistics(x))
+
+    def _mle_statistics(self, x):
+        lowest, highest = x.min(axis=-1), x.max(axis=-1)
+        return x.mean(axis=-1), np.log(x).mean(axis=-1), lowest == highest, x.ndim
+
+    def _mle_from(self, mean, mean_log, all_equal, ndim):
         log_mean = np.log(mean)
-        statistic = log_mean - np.log(x).mean(axis=-1)
-        self._check_statistic(statistic, log_mean, x)
-        shape = _gamma_shape_newton_array(statistic, 50)
+        statistic = log_mean - mean_log
+        self._check_statistic(statistic, log_mean, all_equal, ndim)
+        shape = _gamma_shape_newton_array(np.asarray(statistic, dtype=float), 50)
         return np.stack([shape, mean / shape], axis=-1)
 
     @staticmethod
-    def _check_statistic(statistic, log_mean, x):
+    def _check_statistic(statistic, log_mean, all_equal, ndim):
         # The statistic is positive unless all observations are equal (Jensen's inequality);
         # below this size it is rounding error, and the shape would be meaningless.
         ok = statistic > 64 * _EPS * (1 + np.abs(log_mean))
         if np.all(ok):
             return
-        which = "" if x.ndim == 1 else " of a sample"
-        if np.any(x.min(axis=-1) == x.max(axis=-1)):
+        which = "" if ndim == 1 else " of a sample"
+        if np.any(all_equal):
             raise ValueError(
                 f"x: every observation{which} is the same, so the likelihood increases without "
                 "bound as the shape grows and the MLE does not exist"
@@ -907,10 +949,13 @@ class Categorical(Model):
     def _loglik(self, p, x):
         return xlogy(self._counts(x), p).sum()
 
-    def _mle(self, x):
-        if x.ndim == 1:
-            return self._counts(x) / x.size
-        return self._onehot(x).mean(axis=-2)
+    def _mle_statistics(self, x):
+        if isinstance(x, np.ndarray) and x.ndim == 1:  # one sample in memory: count directly
+            return (self._counts(x) / x.size,)
+        return (self._onehot(x).mean(axis=-2),)
+
+    def _mle_from(self, frequencies):
+        return frequencies
 
     def _score(self, p, x):
         n = self._counts(x)

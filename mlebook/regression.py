@@ -39,7 +39,7 @@ from scipy import linalg, optimize, special
 from scipy.special import expit, log_expit
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 
-from . import optim
+from . import chunked, optim
 from . import validation as v
 from .covariance import inverse_information
 from .intervals import wald_interval, wald_table
@@ -96,12 +96,15 @@ def _check_identified(D: np.ndarray, remedy: str) -> None:
             return
     rank = np.linalg.matrix_rank(D)
     if rank < k:
-        raise ValueError(
-            f"the design matrix (X, after the intercept column when fit_intercept=True) has rank "
-            f"{rank} below its {k} columns: a column is a linear combination of the others "
-            f"(or there are fewer rows than columns), so the coefficients are not identified; "
-            f"drop collinear features or use {remedy}"
-        )
+        raise _not_identified(f"has rank {rank} below its {k} columns", remedy)
+
+
+def _not_identified(what: str, remedy: str) -> ValueError:
+    return ValueError(
+        f"the design matrix (X, after the intercept column when fit_intercept=True) {what}: a "
+        f"column is a linear combination of the others (or there are fewer rows than columns), "
+        f"so the coefficients are not identified; drop collinear features or use {remedy}"
+    )
 
 
 def _separated(A: np.ndarray) -> bool:
@@ -590,6 +593,8 @@ class LogisticRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
             ``self``, fitted.
         """
         scale = self._check_settings()
+        if chunked.is_dask_array(X) or chunked.is_dask_array(y):
+            return self._fit_chunked(X, y, scale)
         X, y = self._check_xy(X, y, "binary")
         D = _design(X, self.fit_intercept)
         n, k = D.shape
@@ -620,6 +625,74 @@ class LogisticRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
         self.loglik_ = float(np.sum(log_expit((2 * y - 1) * (D @ trace.x))))
         self.cov_ = cov
         self.se_ = np.sqrt(np.diag(cov))
+        self.nobs_, self.n_iter_, self.converged_ = n, trace.n_iter, trace.converged
+        self._warn_if_not_converged(trace)
+        return self
+
+    def _fit_chunked(self, X, y, scale: float | None) -> LogisticRegression:
+        """Newton's method on data in chunks (Dask arrays): the negative log-likelihood, its
+        gradient and its Hessian are sums over observations, so each is a sum over row
+        blocks of the in-memory formulas (:func:`logistic_problem`), and one pass over the
+        chunks gives all three at a point, hence one Newton step. The first pass also runs
+        the input checks; the last gives the observed information at the estimate."""
+        if not chunked.is_dask_array(X):
+            raise TypeError(
+                "y is a Dask array but X is not: pass X as a Dask array too (or both in memory)"
+            )
+        if self.prior == "laplace":
+            raise ValueError(
+                "prior='laplace' is fitted by coordinate descent, which needs the data in "
+                "memory; on Dask arrays use prior=None or prior='gaussian'"
+            )
+        X = chunked.as_matrix(X, "X")
+        y = chunked.as_rows(y, X, "binary", name="y")
+        n, k = X.values.shape[0], X.values.shape[1] + int(self.fit_intercept)
+        penalized = np.ones(k)
+        penalized[0] = 0.0 if self.fit_intercept else 1.0
+        precision = penalized / scale**2 if scale is not None else np.zeros(k)
+        blocks = list(
+            zip(X.values.to_delayed().ravel(), y.values.to_delayed().ravel(), strict=True)
+        )
+        sums = _ChunkedLogistic(blocks, k, self.fit_intercept)
+        start = np.zeros(k)
+        sums.seed(start, X, y)  # the first pass: checks, then the terms at 0
+        if scale is None:
+            gram = 4.0 * sums.hess(start)  # at b = 0 every weight p(1 - p) is 1/4
+            squared = np.linalg.eigvalsh(gram)
+            if not squared[0] > 1e-12 * squared[-1]:
+                raise _not_identified(
+                    f"is singular to working precision (the smallest eigenvalue of D'D is "
+                    f"{squared[0] / squared[-1]:.2g} of the largest)",
+                    "a prior",
+                )
+
+        def fun(b):
+            return sums.fun(b) + 0.5 * precision @ b**2
+
+        def grad(b):
+            return sums.grad(b) + precision * b
+
+        def hess(b):
+            return sums.hess(b) + np.diag(precision)
+
+        trace = self._newton(fun, grad, hess, start)
+        if scale is None and (
+            trace is None or not trace.converged or sums.max_eta(trace.x) >= SUSPICIOUS_ETA
+        ):
+            raise SeparationError(
+                "Newton's method on the chunked data ran towards fitted probabilities of 0 or 1 "
+                "(|linear predictor| >= 30, or no convergence): the classes look separated by a "
+                "hyperplane, and then the maximum-likelihood estimate does not exist. Deciding "
+                "it for sure takes a linear program over all the rows, in memory; or use "
+                "prior='gaussian', which keeps the coefficients finite"
+            )
+        if trace is None:
+            raise self._singular()
+        self._store(trace.x, k - int(self.fit_intercept))
+        self.classes_ = np.array([0, 1])
+        self.loglik_ = -float(sums.fun(trace.x))
+        self.cov_ = inverse_information(hess(trace.x))
+        self.se_ = np.sqrt(np.diag(self.cov_))
         self.nobs_, self.n_iter_, self.converged_ = n, trace.n_iter, trace.converged
         self._warn_if_not_converged(trace)
         return self
@@ -712,6 +785,58 @@ class LogisticRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
                 "Use a prior, which keeps them finite: "
                 "LogisticRegression(prior='gaussian', prior_scale=...)"
             )
+
+
+def _logistic_block(X: np.ndarray, y: np.ndarray, b: np.ndarray, intercept: bool) -> np.ndarray:
+    """One row block's share of the chunked logistic fit at ``b``, packed in one vector: the
+    negative log-likelihood, its gradient, its Hessian (row by row), and the largest
+    ``|linear predictor|``."""
+    D = _design(X, intercept)
+    fun, grad, hess = _logistic_problem(D, y, np.zeros(b.size))
+    return np.concatenate([[fun(b)], grad(b), hess(b).ravel(), [np.max(np.abs(D @ b))]])
+
+
+def _add_blocks(parts: list[np.ndarray]) -> np.ndarray:
+    """The blocks' shares added, except the largest |linear predictor|, which is a maximum."""
+    total = np.sum(parts, axis=0)
+    total[-1] = np.max([part[-1] for part in parts])
+    return total
+
+
+class _ChunkedLogistic:
+    """The logistic negative log-likelihood, gradient and Hessian of data in row blocks, at the
+    last point asked for: each new point is one pass over the chunks (one ``dask.compute``)."""
+
+    def __init__(self, blocks, k: int, intercept: bool):
+        self.blocks, self.k, self.intercept = blocks, k, intercept
+        self.point, self.values = None, None
+
+    def _graph(self, b):
+        from dask import delayed
+
+        shares = [delayed(_logistic_block)(X, y, b, self.intercept) for X, y in self.blocks]
+        return delayed(_add_blocks)(shares)
+
+    def seed(self, b: np.ndarray, *checked) -> None:
+        """The first pass: run the checks of the ``checked`` data with the terms at ``b``."""
+        self.point, self.values = b.copy(), chunked.compute(self._graph(b), *checked)
+
+    def _at(self, b: np.ndarray) -> np.ndarray:
+        if self.point is None or not np.array_equal(b, self.point):
+            self.point, self.values = b.copy(), chunked.compute(self._graph(b))
+        return self.values
+
+    def fun(self, b):
+        return self._at(b)[0]
+
+    def grad(self, b):
+        return self._at(b)[1 : 1 + self.k]
+
+    def hess(self, b):
+        return self._at(b)[1 + self.k : 1 + self.k + self.k**2].reshape(self.k, self.k)
+
+    def max_eta(self, b):
+        return self._at(b)[-1]
 
 
 # --------------------------------------------------------------------------- softmax

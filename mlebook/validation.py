@@ -27,6 +27,8 @@ __all__ = [
     "as_matrix",
     "as_vector",
     "check_finite",
+    "outside_support",
+    "support_error",
     "check_positive",
     "check_probability",
     "check_probability_vector",
@@ -189,13 +191,8 @@ def _in_support(arr: np.ndarray, support: str, k: int | None, name: str) -> np.n
     """``arr`` itself, after checking it is finite and inside the support."""
     check_finite(arr, name)
     if not _inside(arr, support, k):
-        bad = _outside(arr, support, k)
-        first = arr.flat[np.argmax(bad)]
-        wanted = SUPPORTS[support].replace("k-1", str(k - 1)) if k else SUPPORTS[support]
-        raise ValueError(
-            f"{name} must contain only {wanted}; found {first:g} "
-            f"({int(bad.sum())} value(s) outside the support)"
-        )
+        bad = outside_support(arr, support, k)
+        raise support_error(name, support, k, arr.flat[np.argmax(bad)], int(bad.sum()))
     return arr
 
 
@@ -214,16 +211,61 @@ def _inside(arr: np.ndarray, support: str, k: int | None) -> bool:
     return arr.min() >= 0 and arr.max() <= k - 1 and bool(np.all(arr == np.round(arr)))
 
 
-def _outside(arr: np.ndarray, support: str, k: int | None) -> np.ndarray:
-    """Mask of the values outside the support, to say which ones in the error message."""
+def outside_support(arr: Any, support: str, k: int | None = None):
+    """Mask of the values of ``arr`` outside ``support``: True where a value is not allowed.
+
+    Written with array operations only, so that ``arr`` may be a NumPy array or a Dask array
+    (whose mask is then lazy, and is reduced chunk by chunk; see :mod:`mlebook.chunked`).
+
+    Parameters
+    ----------
+    arr : numpy.ndarray or dask.array.Array
+        Finite float values.
+    support : {"real", "binary", "count", "nonnegative", "positive", "labels"}
+        The set every value must lie in.
+    k : int, optional
+        Number of classes, required when ``support="labels"``.
+
+    Returns
+    -------
+    array of bool
+        Of the shape of ``arr``.
+
+    Examples
+    --------
+    >>> outside_support(np.array([0.0, 2.5, -1.0]), "count")
+    array([False,  True,  True])
+    """
+    k = _check_support(support, k)
+    if support == "real":
+        return arr != arr  # all False for finite values, of the right shape and kind
     non_integer = arr != np.round(arr)
-    return {
-        "nonnegative": arr < 0,
-        "positive": arr <= 0,
-        "binary": (arr != 0) & (arr != 1),
-        "count": (arr < 0) | non_integer,
-        "labels": (arr < 0) | (arr > (k or 0) - 1) | non_integer,
-    }[support]
+    if support == "nonnegative":
+        return arr < 0
+    if support == "positive":
+        return arr <= 0
+    if support == "binary":
+        return (arr != 0) & (arr != 1)
+    if support == "count":
+        return (arr < 0) | non_integer
+    return (arr < 0) | (arr > k - 1) | non_integer
+
+
+def support_error(name: str, support: str, k: int | None, example: float, count: int) -> ValueError:
+    """The error for data outside their support: it names the argument, the set its values
+    must lie in, one offending value and how many there are.
+
+    Examples
+    --------
+    >>> support_error("x", "binary", None, 2.0, 3)
+    ValueError('x must contain only 0 or 1; found 2 (3 value(s) outside the support)')
+    """
+    k = _check_support(support, k)
+    wanted = SUPPORTS[support].replace("k-1", str(k - 1)) if k else SUPPORTS[support]
+    return ValueError(
+        f"{name} must contain only {wanted}; found {float(example):g} "
+        f"({int(count)} value(s) outside the support)"
+    )
 
 
 def as_matrix(X: Any, name: str = "X", *, min_rows: int = 1) -> np.ndarray:

@@ -33,6 +33,7 @@ MODULES = [
     "optim",
     "parametrization",
     "validation",
+    "chunked",
     "plotting",
 ]
 

@@ -2284,6 +2284,27 @@ for space, free, full, outside in [(_BOX, 2, 2, [0.5, -1.0]), (_SIMPLEX, 2, 3, [
 # ============================================================================ validation
 for target, label, call, error, message in [
     (
+        "outside_support",
+        "support unknown",
+        lambda: validation.outside_support(np.ones(2), "integers"),
+        VE,
+        "support must be one of",
+    ),
+    (
+        "outside_support",
+        "labels without k",
+        lambda: validation.outside_support(np.ones(2), "labels"),
+        VE,
+        "k must be given",
+    ),
+    (
+        "support_error",
+        "support unknown",
+        lambda: validation.support_error("x", "ints", None, 1.0, 1),
+        VE,
+        "support must be one of",
+    ),
+    (
         "as_data",
         "support unknown",
         lambda: validation.as_data([1], support="integers"),
@@ -2697,6 +2718,94 @@ for target, label, call, error, message in [
     case(f"validation.{target}", label, call, error, message)
 
 
+# ============================================================================ chunked
+# Dask arrays: what the metadata shows is refused at once; what needs the values (NaN,
+# the support) is refused by compute(), after one pass, with the NumPy path's messages.
+import dask.array as da  # noqa: E402
+
+from mlebook import chunked  # noqa: E402
+
+
+def _dask(values, chunks=2):
+    return da.from_array(np.asarray(values), chunks=chunks)
+
+
+for target, label, call, error, message in [
+    ("as_data", "numpy", lambda: chunked.as_data(np.ones(3)), TE, "x must be a Dask array"),
+    (
+        "as_data",
+        "strings",
+        lambda: chunked.as_data(_dask(np.array(["a", "b"]))),
+        TE,
+        "x must be an array of real numbers",
+    ),
+    ("as_data", "2-D", lambda: chunked.as_data(da.ones((2, 2))), VE, "must be one-dimensional"),
+    ("as_data", "empty", lambda: chunked.as_data(da.ones(0)), VE, "x is empty"),
+    ("as_data", "support", lambda: chunked.as_data(da.ones(2), "integers"), VE, "support must"),
+    (
+        "as_data",
+        "unknown chunks",
+        lambda: chunked.as_data(da.ones(4, chunks=2)[da.ones(4, chunks=2) > 0]),
+        VE,
+        "unknown size",
+    ),
+    ("as_matrix", "3-D", lambda: chunked.as_matrix(da.ones((2, 2, 2))), VE, "two-dimensional"),
+    ("as_matrix", "empty", lambda: chunked.as_matrix(da.ones((0, 2))), VE, "X is empty"),
+    ("as_matrix", "list", lambda: chunked.as_matrix([[1.0]]), TE, "X must be a Dask array"),
+    (
+        "as_rows",
+        "length",
+        lambda: chunked.as_rows(np.ones(3), chunked.as_matrix(da.ones((4, 2)))),
+        VE,
+        "X has 4 rows but y has 3 values",
+    ),
+    (
+        "as_rows",
+        "strings",
+        lambda: chunked.as_rows("ab", chunked.as_matrix(da.ones((2, 2)))),
+        TE,
+        "y must be numeric",
+    ),
+    (
+        "compute",
+        "NaN late",
+        lambda: chunked.compute({}, chunked.as_data(_dask([1.0, 2.0, 3.0, NAN]))),
+        VE,
+        r"x contains NaN \(1 value",
+    ),
+    (
+        "compute",
+        "outside support",
+        lambda: chunked.compute({}, chunked.as_data(_dask([1.0, 2.0, 0.5]), "count")),
+        VE,
+        r"x must contain only non-negative integers; found 0\.5",
+    ),
+    ("compute", "not Chunked", lambda: chunked.compute({}, np.ones(2)), TE, "Chunked data"),
+    (
+        "models.Poisson.mle",
+        "Dask NaN",
+        lambda: Poisson().mle(_dask([1.0, INF])),
+        VE,
+        "x contains infinite values",
+    ),
+    (
+        "models.Gaussian.mle",
+        "Dask axis",
+        lambda: Gaussian().mle(da.ones((2, 2)), axis=0),
+        VE,
+        "axis must be None for a Dask array",
+    ),
+    (
+        "regression.LogisticRegression.fit",
+        "Dask y not binary",
+        lambda: LogisticRegression().fit(da.ones((4, 1), chunks=2), _dask([0.0, 1.0, 2.0, 1.0])),
+        VE,
+        "y must contain only 0 or 1; found 2",
+    ),
+]:
+    case(target if "." in target else f"chunked.{target}", label, call, error, message)
+
+
 # ============================================================================ plotting
 @functools.cache
 def _axes():
@@ -2824,6 +2933,9 @@ NO_INPUT = {
     "intervals.WaldTable": "a result record built by wald_table()",
     # Exceptions: their only argument is the message.
     "regression.SeparationError": "an exception type",
+    "chunked.is_dask_array": "answers for any object (True or False)",
+    "chunked.Check": "a record built by as_data and as_matrix",
+    "chunked.Chunked": "a record built by as_data, as_matrix and as_rows",
     "mixture.SingularityError": "an exception type",
 }
 
