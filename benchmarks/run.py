@@ -63,6 +63,26 @@ profile
     written here with scipy only (the log-likelihood from ``scipy.stats.gamma.logpdf``, the
     other parameter maximized by Brent's method on a log scale, the profile evaluated on a
     fine grid, each crossing of the cut-off refined by bisection): endpoints within 1e-6.
+dask_logistic
+    Out of core: ``LogisticRegression().fit(X, y)`` on Dask arrays read from npy stacks on
+    disk (``dask.array.to_npy_stack``), n = 10^7, d = 10 (880 MB with y), chunks of 250,000
+    rows, against dask-ml's ``LogisticRegression(solver="newton", tol=1e-10)`` (its Newton
+    solver fits the unpenalized MLE; its default tol, 1e-4 on the change of the coefficients,
+    is too loose to agree to 1e-8) on the same ``LocalCluster`` (2 worker processes, one
+    thread each). Each fit runs in a fresh process (``benchmarks/bench_dask.py``), after a
+    warm-up fit on one chunk; they alternate, 3 times each. mlebook's time includes its
+    standard errors and input checks. Targets: ratio <= 1, coefficients within 1e-8, and
+    the peak resident memory of the process tree above the idle cluster's under half the
+    data's size, for mlebook (dask-ml's is reported).
+dask_gaussian
+    ``Gaussian().mle(x)`` on 10^8 values (800 MB) generated chunk by chunk inside the graph
+    (chunks of 5 * 10^6), on a ``LocalCluster`` of 2 workers against 1 (the "reference"
+    column), each in a fresh process, 3 times each; the estimate against NumPy's mean and
+    variance of the same values in memory (to 1e-12 relative). No time target: the ratio
+    shows what a second worker gives on this machine.
+
+With ``--quick`` the two out-of-core tasks run small data in this process on Dask's
+threads, without a cluster: they check agreement, not time or memory.
 chapters
     Each chapter notebook executed top to bottom in a fresh kernel with nbclient, from a
     copy in a temporary folder (the committed notebooks are not touched); the time includes
@@ -118,7 +138,16 @@ from mlebook.regression import LogisticRegression  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "benchmarks.json"
-LIBRARY_TASKS = ("gaussian", "gamma", "gamma_fit", "logistic", "mixture", "profile")
+LIBRARY_TASKS = (
+    "gaussian",
+    "gamma",
+    "gamma_fit",
+    "logistic",
+    "mixture",
+    "profile",
+    "dask_logistic",
+    "dask_gaussian",
+)
 #: The commit of mlebook 0.1.0, the previous version the ``gamma_fit`` task compares with.
 PREVIOUS = ("0.1.0", "00804ee")
 BOOK_TASKS = ("chapters", "build")
@@ -482,6 +511,122 @@ def task_profile(quick: bool) -> dict:
 
 
 # --------------------------------------------------------------------------- the book
+def run_fresh(*args: str, quick: bool = False) -> dict:
+    """One out-of-core measurement in a fresh process (``benchmarks/bench_dask.py``); quick:
+    in this process, on Dask's threads, without a cluster (agreement only)."""
+    script = ROOT / "benchmarks" / "bench_dask.py"
+    if quick:
+        sys.path.insert(0, str(script.parent))
+        import bench_dask
+
+        kind, *rest = args
+        if kind == "logistic":
+            return bench_dask.logistic(rest[0], rest[1], 0)
+        return bench_dask.gaussian(int(rest[0]), int(rest[1]), 0)
+    proc = subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, timeout=3600
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench_dask.py {' '.join(args)} failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def paired(ours: list[dict], theirs: list[dict]) -> dict:
+    """Median times and the median of the paired ratios, as :func:`compare` reports them."""
+    a = np.array([r["seconds"] for r in ours])
+    b = np.array([r["seconds"] for r in theirs])
+    return {
+        "mlebook_s": float(np.median(a)),
+        "reference_s": float(np.median(b)),
+        "ratio": float(np.median(a / b)),
+        "repeat": len(a),
+    }
+
+
+def task_dask_logistic(quick: bool) -> dict:
+    import dask
+    import dask.array as da
+
+    n, d = (20_000 if quick else 10**7), 10
+    rows = 5_000 if quick else 250_000
+    repeat = 1 if quick else 3
+    with tempfile.TemporaryDirectory() as folder:
+        with dask.config.set(scheduler="threads"):
+            X = da.random.default_rng(SEED).normal(size=(n, d), chunks=(rows, d))
+            da.to_npy_stack(f"{folder}/X", X)
+            X = da.from_npy_stack(f"{folder}/X")
+            beta = np.linspace(-0.5, 0.5, d)
+            u = da.random.default_rng(SEED + 1).random(size=n, chunks=rows)
+            da.to_npy_stack(f"{folder}/y", (u < expit(0.3 + X @ beta)).astype(float))
+        ours, theirs = [], []
+        for _ in range(repeat):
+            ours.append(run_fresh("logistic", folder, "mlebook", "2", quick=quick))
+            theirs.append(run_fresh("logistic", folder, "dask-ml", "2", quick=quick))
+    timing = paired(ours, theirs)
+    param_diff = float(np.max(np.abs(np.subtract(ours[0]["params"], theirs[0]["params"]))))
+    data = ours[0]["data_bytes"]
+    extra = max(r["peak_bytes"] - r["idle_bytes"] for r in ours)
+    extra_theirs = max(r["peak_bytes"] - r["idle_bytes"] for r in theirs)
+    memory_met = quick or extra < data / 2
+    return {
+        **timing,
+        "title": f"out-of-core logistic regression, n = {n:,}, d = {d}",
+        "reference": "dask-ml LogisticRegression(solver='newton')",
+        "target": "ratio <= 1, coef. within 1e-8, peak memory < data / 2",
+        "max_ratio": 1.0,
+        "param_diff": param_diff,
+        "loglik_rel_diff": None,
+        "details": {
+            "data_MB": round(data / 1e6),
+            "peak_above_idle_MB": f"{extra / 1e6:.0f} / {extra_theirs / 1e6:.0f}",
+            "peak_total_MB": (
+                f"{max(r['peak_bytes'] for r in ours) / 1e6:.0f} / "
+                f"{max(r['peak_bytes'] for r in theirs) / 1e6:.0f}"
+            ),
+            "newton_iterations": ours[0]["n_iter"],
+            "workers": 2,
+        },
+        "met": bool(timing["ratio"] <= 1.0 and param_diff <= 1e-8 and memory_met),
+    }
+
+
+def task_dask_gaussian(quick: bool) -> dict:
+    import dask
+    import dask.array as da
+
+    n = 10**6 if quick else 10**8
+    chunk = 10**5 if quick else 5 * 10**6
+    repeat = 1 if quick else 3
+    two, one = [], []
+    for _ in range(repeat):
+        two.append(run_fresh("gaussian", str(n), str(chunk), "2", quick=quick))
+        one.append(run_fresh("gaussian", str(n), str(chunk), "1", quick=quick))
+    timing = paired(two, one)
+    with dask.config.set(scheduler="threads"):  # the same values, in memory
+        x = da.random.default_rng(20260301).normal(3.0, 2.0, size=n, chunks=chunk).compute()
+    exact = np.array([x.mean(), x.var()])
+    param_diff = float(np.max(np.abs(np.array(two[0]["params"]) / exact - 1)))
+    workers_diff = float(np.max(np.abs(np.subtract(two[0]["params"], one[0]["params"]))))
+    return {
+        **timing,
+        "title": f"chunked Gaussian MLE, n = {n:,}, 2 workers vs 1",
+        "reference": "the same on 1 worker",
+        "target": "estimates within 1e-12 rel. of NumPy in memory",
+        "max_ratio": None,
+        "param_diff": param_diff,
+        "loglik_rel_diff": None,
+        "details": {
+            "data_MB": round(8 * n / 1e6),
+            "workers_param_diff": workers_diff,
+            "peak_above_idle_MB": (
+                f"{max(r['peak_bytes'] - r['idle_bytes'] for r in two) / 1e6:.0f} / "
+                f"{max(r['peak_bytes'] - r['idle_bytes'] for r in one) / 1e6:.0f}"
+            ),
+        },
+        "met": bool(param_diff <= 1e-12),
+    }
+
+
 def task_chapters(quick: bool) -> list[dict]:
     """Execute every chapter notebook in a fresh kernel, from a copy in a temporary folder."""
     import nbformat

@@ -21,7 +21,7 @@ Examples
 >>> import dask.array as da
 >>> x = da.from_array(np.array([1.0, 0.0, 1.0, 1.0]), chunks=2)
 >>> sample = as_data(x, "binary")
->>> compute({"mean": sample.values.mean()}, sample)
+>>> compute({"mean": sample.safe.mean()}, sample)
 {'mean': np.float64(0.75)}
 """
 
@@ -81,10 +81,17 @@ class Chunked:
         The data as float64, lazily.
     checks : tuple of Check
         The conditions on the values, computed by :func:`compute`.
+    safe : dask.array.Array
+        The values with each one that fails a check replaced by a harmless one (1 for a
+        sample, 0 for a matrix), for statistics computed in the same pass as the checks:
+        they then raise no floating-point warnings (log 0, inf - inf) before the checks
+        report the bad values and the statistics are discarded. Later passes, after the
+        checks, read ``values``.
     """
 
     values: Any
     checks: tuple[Check, ...]
+    safe: Any
 
 
 def _dask_array(x: Any, name: str):
@@ -172,7 +179,7 @@ def as_data(x: Any, support: str = "real", *, k: int | None = None, name: str = 
     checks = _finite_checks(x, name)
     finite = da.isfinite(x)
     if support == "real":
-        return Chunked(da.where(finite, x, 1.0), checks)
+        return Chunked(x, checks, da.where(finite, x, 1.0))
     bad = v.outside_support(da.where(finite, x, 1.0), support, k)
     checks += (
         Check(
@@ -181,10 +188,7 @@ def as_data(x: Any, support: str = "real", *, k: int | None = None, name: str = 
             lambda n, example: v.support_error(name, support, k, example, n),
         ),
     )
-    # The statistics are computed in the same pass as the checks, before they are known to
-    # pass: each bad value is replaced by 1 (in every support), so that no statistic warns
-    # (log 0, inf - inf); the checks then raise, and the statistics are discarded.
-    return Chunked(da.where(finite & ~bad, x, 1.0), checks)
+    return Chunked(x, checks, da.where(finite & ~bad, x, 1.0))  # 1 is in every support
 
 
 def as_matrix(X: Any, name: str = "X") -> Chunked:
@@ -211,8 +215,7 @@ def as_matrix(X: Any, name: str = "X") -> Chunked:
         X = X.rechunk({1: -1})
     import dask.array as da
 
-    # non-finite values replaced by 0 for the statistics, as in as_data
-    return Chunked(da.where(da.isfinite(X), X, 0.0), _finite_checks(X, name))
+    return Chunked(X, _finite_checks(X, name), da.where(da.isfinite(X), X, 0.0))
 
 
 def as_rows(y: Any, X: Chunked, support: str = "real", *, name: str = "y") -> Chunked:
@@ -240,7 +243,8 @@ def as_rows(y: Any, X: Chunked, support: str = "real", *, name: str = "y") -> Ch
     if sample.values.shape[0] != n:
         raise ValueError(f"X has {n} rows but {name} has {sample.values.shape[0]} values")
     if sample.values.chunks[0] != X.values.chunks[0]:
-        sample = Chunked(sample.values.rechunk((X.values.chunks[0],)), sample.checks)
+        rows = (X.values.chunks[0],)
+        sample = Chunked(sample.values.rechunk(rows), sample.checks, sample.safe.rechunk(rows))
     return sample
 
 

@@ -341,7 +341,7 @@ class Model(ABC):
         if axis is not None:
             raise ValueError("axis must be None for a Dask array, which is one sample")
         sample = chunked.as_data(x, self.support, k=getattr(self, "k", None))
-        return self._mle_from(*chunked.compute(self._mle_statistics(sample.values), sample))
+        return self._mle_from(*chunked.compute(self._mle_statistics(sample.safe), sample))
 
     def sample(self, params, size, rng) -> np.ndarray:
         """Draw ``size`` i.i.d. observations using the generator ``rng`` (or an int seed)."""

@@ -650,12 +650,9 @@ class LogisticRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
         penalized = np.ones(k)
         penalized[0] = 0.0 if self.fit_intercept else 1.0
         precision = penalized / scale**2 if scale is not None else np.zeros(k)
-        blocks = list(
-            zip(X.values.to_delayed().ravel(), y.values.to_delayed().ravel(), strict=True)
-        )
-        sums = _ChunkedLogistic(blocks, k, self.fit_intercept)
+        sums = _ChunkedLogistic(X, y, k, self.fit_intercept)
         start = np.zeros(k)
-        sums.seed(start, X, y)  # the first pass: checks, then the terms at 0
+        sums.seed(start)  # the first pass: the checks, with the terms at 0
         if scale is None:
             gram = 4.0 * sums.hess(start)  # at b = 0 every weight p(1 - p) is 1/4
             squared = np.linalg.eigvalsh(gram)
@@ -807,23 +804,31 @@ class _ChunkedLogistic:
     """The logistic negative log-likelihood, gradient and Hessian of data in row blocks, at the
     last point asked for: each new point is one pass over the chunks (one ``dask.compute``)."""
 
-    def __init__(self, blocks, k: int, intercept: bool):
-        self.blocks, self.k, self.intercept = blocks, k, intercept
+    def __init__(self, X: chunked.Chunked, y: chunked.Chunked, k: int, intercept: bool):
+        self.X, self.y, self.k, self.intercept = X, y, k, intercept
         self.point, self.values = None, None
+        self.blocks = self._blocks(X.values, y.values)
 
-    def _graph(self, b):
+    @staticmethod
+    def _blocks(X, y) -> list:
+        pairs = zip(X.to_delayed().ravel(), y.to_delayed().ravel(), strict=True)
+        return list(pairs)
+
+    def _graph(self, b, blocks):
         from dask import delayed
 
-        shares = [delayed(_logistic_block)(X, y, b, self.intercept) for X, y in self.blocks]
+        shares = [delayed(_logistic_block)(Xb, yb, b, self.intercept) for Xb, yb in blocks]
         return delayed(_add_blocks)(shares)
 
-    def seed(self, b: np.ndarray, *checked) -> None:
-        """The first pass: run the checks of the ``checked`` data with the terms at ``b``."""
-        self.point, self.values = b.copy(), chunked.compute(self._graph(b), *checked)
+    def seed(self, b: np.ndarray) -> None:
+        """The first pass: the checks of the data, with the terms at ``b`` (from the safe
+        values, so that bad ones raise no warnings before the checks report them)."""
+        graph = self._graph(b, self._blocks(self.X.safe, self.y.safe))
+        self.point, self.values = b.copy(), chunked.compute(graph, self.X, self.y)
 
     def _at(self, b: np.ndarray) -> np.ndarray:
         if self.point is None or not np.array_equal(b, self.point):
-            self.point, self.values = b.copy(), chunked.compute(self._graph(b))
+            self.point, self.values = b.copy(), chunked.compute(self._graph(b, self.blocks))
         return self.values
 
     def fun(self, b):

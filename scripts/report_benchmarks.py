@@ -76,6 +76,11 @@ def render(results: dict) -> str:
                 f"; {details['previous']}: {fmt_seconds(details['previous_s'])}, "
                 f"ratio {details['ratio_to_previous']:.2f}"
             )
+        if "peak_above_idle_MB" in details:  # out of core: the memory it took
+            reference += (
+                f"; peak memory above the idle cluster (mlebook / reference): "
+                f"{details['peak_above_idle_MB']} MB, for {details['data_MB']} MB of data"
+            )
         cells = [
             r["title"],
             reference,

@@ -41,7 +41,16 @@ def quick_rows(shared):
 
 
 def test_every_library_task_is_measured(quick_rows):
-    assert set(quick_rows) == {"gaussian", "gamma", "gamma_fit", "logistic", "mixture", "profile"}
+    assert set(quick_rows) == {
+        "gaussian",
+        "gamma",
+        "gamma_fit",
+        "logistic",
+        "mixture",
+        "profile",
+        "dask_logistic",
+        "dask_gaussian",
+    }
     for row in quick_rows.values():
         assert row["mlebook_s"] > 0 and row["reference_s"] > 0
 
@@ -60,6 +69,11 @@ def test_the_answers_agree_with_the_reference_libraries(quick_rows):
     assert ours == theirs
     assert abs(mixture["loglik_rel_diff"]) <= 1e-8
     assert quick_rows["profile"]["param_diff"] <= 1e-6
+    # on chunks: mlebook's Newton against dask-ml's, and the chunked Gaussian MLE against
+    # NumPy's mean and variance in memory (and the same on 1 and 2 workers)
+    assert quick_rows["dask_logistic"]["param_diff"] <= 1e-8
+    assert quick_rows["dask_gaussian"]["param_diff"] <= 1e-12
+    assert quick_rows["dask_gaussian"]["details"]["workers_param_diff"] <= 1e-12
 
 
 def test_the_readme_shows_the_committed_results():
@@ -74,7 +88,16 @@ def test_the_readme_shows_the_committed_results():
 def test_the_committed_results_cover_every_task_and_chapter():
     rows = json.loads((ROOT / "benchmarks" / "results" / "benchmarks.json").read_text())["rows"]
     tasks = {r["task"] for r in rows if r["kind"] == "library"}
-    assert tasks == {"gaussian", "gamma", "gamma_fit", "logistic", "mixture", "profile"}
+    assert tasks == {
+        "gaussian",
+        "gamma",
+        "gamma_fit",
+        "logistic",
+        "mixture",
+        "profile",
+        "dask_logistic",
+        "dask_gaussian",
+    }
     chapters = {r["title"] for r in rows if r["kind"] == "chapter"}
     assert len(chapters) == len(list((ROOT / "chapters").glob("*.ipynb")))
     assert any(r["kind"] == "build" for r in rows)
