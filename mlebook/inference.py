@@ -14,7 +14,8 @@ chi-squared with ``df = len(null)`` degrees of freedom (Wilks' theorem for the f
 
 ``model`` is an mlebook model with its data ``x``, or an unfitted
 :class:`~mlebook.regression.LogisticRegression` with ``x = (X, y)``, whose parameters are
-named ``"intercept"``, ``"x0"``, ``"x1"``, ... (the columns of ``X``).
+named ``"intercept"``, then after the columns of ``X``: their names when ``X`` is a DataFrame,
+otherwise ``"x0"``, ``"x1"``, ...
 
 Examples
 --------
@@ -154,6 +155,7 @@ class _Logistic:
             )
         if not isinstance(x, (tuple, list)) or len(x) != 2:
             raise TypeError("x must be the pair (X, y) for a LogisticRegression")
+        features = v.feature_names(x[0])
         X = v.as_matrix(x[0], "X")
         y = v.as_data(x[1], "binary", name="y")
         if y.size != X.shape[0]:
@@ -161,7 +163,9 @@ class _Logistic:
         intercept = v.check_bool(model.fit_intercept, "fit_intercept")
         self.template, self.X, self.y = model, X, y
         self.D = np.column_stack([np.ones(X.shape[0]), X]) if intercept else X
-        self.names = (["intercept"] if intercept else []) + [f"x{j}" for j in range(X.shape[1])]
+        if features is None:
+            features = [f"x{j}" for j in range(X.shape[1])]
+        self.names = (["intercept"] if intercept else []) + features
 
     def full(self) -> LogisticRegression:
         return LogisticRegression(**self.template.get_params()).fit(self.X, self.y)
@@ -195,7 +199,8 @@ def lr_test(model, x, null: Mapping) -> HypothesisTest:
         The model's data; for a logistic regression the pair ``(X, y)``.
     null : dict
         Parameter names to their values under the null; the other parameters are
-        re-maximized. A logistic regression's parameters are ``"intercept"``, ``"x0"``, ...
+        re-maximized. A logistic regression's parameters are ``"intercept"`` and the
+        columns of ``X`` (see above).
 
     Returns
     -------

@@ -133,11 +133,21 @@ class _Regression:
     """
 
     def _check_xy(self, X, y, support: str):
+        self._remember_feature_names(X)
         X = v.as_matrix(X, "X")
         y = v.as_data(y, support, name="y")
         if y.size != X.shape[0]:
             raise ValueError(f"X has {X.shape[0]} rows but y has {y.size} values")
         return X, y
+
+    def _remember_feature_names(self, X) -> None:
+        """scikit-learn's ``feature_names_in_``: the column names of a DataFrame ``X`` when they
+        are all strings (the summary's row names); none otherwise."""
+        names = v.feature_names(X)
+        if names is not None:
+            self.feature_names_in_ = np.asarray(names, dtype=object)
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
 
     def _check_fitted(self):
         if not hasattr(self, "params_"):
@@ -179,9 +189,10 @@ class _Regression:
     def summary(self) -> str:
         """The coefficient table in statsmodels' columns, then the fit's statistics.
 
-        One row per coefficient, named ``intercept``, ``x0``, ``x1``, ... after the columns
-        of ``X`` (for :class:`SoftmaxRegression`, one block per non-reference class:
-        ``class 1: intercept``, ...): the estimate, its standard error ``se_``, the Wald
+        One row per coefficient, named ``intercept``, then after the columns of ``X`` (their
+        names for a DataFrame, ``feature_names_in_``; else ``x0``, ``x1``, ...); for
+        :class:`SoftmaxRegression`, one block per non-reference class
+        (``class 1: intercept``, ...): the estimate, its standard error ``se_``, the Wald
         statistic ``z = estimate / se`` and its two-sided normal p-value for the null
         ``coefficient = 0``, and the 95% Wald interval (:func:`~mlebook.intervals.wald_table`).
         Below the table: the log-likelihood, AIC ``2 k - 2 loglik_`` with ``k`` the number of
@@ -232,8 +243,12 @@ class _Regression:
 
     def _coefficient_names(self, n_rows: int) -> list[str]:
         """``intercept`` (when the fitted parameters have one more row than features), then
-        ``x0``, ``x1``, ... for the columns of ``X``."""
-        features = [f"x{j}" for j in range(self.n_features_in_)]
+        the columns of ``X``: their names when ``X`` was a DataFrame (``feature_names_in_``),
+        else ``x0``, ``x1``, ..."""
+        names = getattr(self, "feature_names_in_", None)
+        features = (
+            list(names) if names is not None else [f"x{j}" for j in range(self.n_features_in_)]
+        )
         return ["intercept", *features] if n_rows > self.n_features_in_ else features
 
     def _table_rows(self) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -340,6 +355,9 @@ class LinearRegression(_Regression, RegressorMixin, BaseEstimator):
     rss_ : float
         Residual sum of squares.
     nobs_, n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        The column names, when ``X`` was a DataFrame with string column names (the
+        summary's row names).
     converged_, n_iter_ : bool, int
         Always True and 0: the estimate is in closed form.
 
@@ -555,6 +573,9 @@ class LogisticRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
     loglik_ : float
         The log-likelihood (without the prior) at the estimate.
     nobs_, n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        The column names, when ``X`` was a DataFrame with string column names (the
+        summary's row names).
     n_iter_ : int
     converged_ : bool
 
@@ -644,6 +665,7 @@ class LogisticRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
                 "prior='laplace' is fitted by coordinate descent, which needs the data in "
                 "memory; on Dask arrays use prior=None or prior='gaussian'"
             )
+        self._remember_feature_names(X)
         X = chunked.as_matrix(X, "X")
         y = chunked.as_rows(y, X, "binary", name="y")
         n, k = X.values.shape[0], X.values.shape[1] + int(self.fit_intercept)
@@ -963,6 +985,9 @@ class SoftmaxRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
         The log-likelihood (without the prior) at the estimate: ``-n`` times the mean
         cross-entropy.
     nobs_, n_features_in_ : int
+    feature_names_in_ : ndarray of str
+        The column names, when ``X`` was a DataFrame with string column names (the
+        summary's row names).
     n_iter_ : int
     converged_ : bool
 

@@ -41,6 +41,7 @@ __all__ = [
     "check_bool",
     "check_callable",
     "unpack_params",
+    "feature_names",
     "warn",
 ]
 
@@ -289,6 +290,24 @@ def as_matrix(X: Any, name: str = "X", *, min_rows: int = 1) -> np.ndarray:
         )
     check_finite(arr, name)
     return arr
+
+
+def feature_names(X: Any) -> list[str] | None:
+    """The column names of a table ``X`` (a pandas DataFrame) when every one is a string, as
+    scikit-learn's ``feature_names_in_``; None for anything else (an array, a list).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> feature_names(pd.DataFrame({"GPA": [3.1], "PSI": [1]}))
+    ['GPA', 'PSI']
+    >>> feature_names(np.zeros((2, 2))) is None
+    True
+    """
+    columns = getattr(X, "columns", None)
+    if columns is None or len(columns) == 0 or not all(isinstance(c, str) for c in columns):
+        return None
+    return list(columns)
 
 
 def as_vector(x: Any, size: int, name: str) -> np.ndarray:

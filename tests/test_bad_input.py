@@ -2934,6 +2934,7 @@ NO_INPUT = {
     # Exceptions: their only argument is the message.
     "regression.SeparationError": "an exception type",
     "chunked.is_dask_array": "answers for any object (True or False)",
+    "validation.feature_names": "answers for any object (the names, or None)",
     "chunked.Check": "a record built by as_data and as_matrix",
     "chunked.Chunked": "a record built by as_data, as_matrix and as_rows",
     "mixture.SingularityError": "an exception type",

@@ -153,3 +153,17 @@ def test_logistic_score_test_at_a_nonzero_null_uses_statsmodels_restricted_fit(l
     lr = lr_test(LogisticRegression(), (X, y), {"x0": 0.8})
     full = sm.Logit(y, design).fit(disp=0)
     assert lr.statistic == pytest.approx(2 * (full.llf - restricted.llf), rel=1e-6)
+
+
+def test_a_dataframe_names_the_logistic_parameters_as_its_columns():
+    data = sm.datasets.spector.load_pandas()
+    named = lr_test(LogisticRegression(), (data.exog, data.endog), {"PSI": 0.0})
+    plain = lr_test(
+        LogisticRegression(), (data.exog.to_numpy(), data.endog.to_numpy()), {"x2": 0.0}
+    )
+    assert named.statistic == pytest.approx(plain.statistic, rel=1e-12)
+    reference = sm.Logit(data.endog, sm.add_constant(data.exog)).fit(disp=0)
+    restricted = sm.Logit(data.endog, sm.add_constant(data.exog[["GPA", "TUCE"]])).fit(disp=0)
+    assert named.statistic == pytest.approx(2 * (reference.llf - restricted.llf), rel=1e-6)
+    with pytest.raises(ValueError, match="'x2' is not a parameter"):
+        lr_test(LogisticRegression(), (data.exog, data.endog), {"x2": 0.0})

@@ -304,3 +304,19 @@ def test_a_function_fit_without_nobs_has_no_bic():
     assert rows["theta1"]["se"] == pytest.approx(np.sqrt(0.5), abs=6e-5)
     assert np.isnan(footer_number(footer, "BIC"))
     assert "observations n/a" in footer
+
+
+def test_a_dataframe_names_the_rows_and_statsmodels_agrees():
+    data = sm.datasets.spector.load_pandas()
+    X, y = data.exog, data.endog
+    model = LogisticRegression().fit(X, y)
+    assert list(model.feature_names_in_) == ["GPA", "TUCE", "PSI"]
+    rows = {line.split()[0]: line.split()[1:3] for line in model.summary().splitlines()[1:5]}
+    reference = sm.Logit(y, sm.add_constant(X)).fit(disp=0)
+    for name in ["GPA", "TUCE", "PSI"]:
+        estimate, se = map(float, rows[name])
+        assert estimate == pytest.approx(reference.params[name], abs=1e-4)
+        assert se == pytest.approx(reference.bse[name], abs=1e-4)
+    # refitting on an array forgets the names
+    assert not hasattr(model.fit(X.to_numpy(), y.to_numpy()), "feature_names_in_")
+    assert "x0" in model.summary()
