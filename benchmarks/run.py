@@ -65,7 +65,7 @@ profile
     fine grid, each crossing of the cut-off refined by bisection): endpoints within 1e-6.
 dask_logistic
     Out of core: ``LogisticRegression().fit(X, y)`` on Dask arrays read from npy stacks on
-    disk (``dask.array.to_npy_stack``), n = 10^7, d = 10 (880 MB with y), chunks of 250,000
+    disk (``dask.array.to_npy_stack``), n = 10^7, d = 10 (880 MB with y), chunks of 125,000
     rows, against dask-ml's ``LogisticRegression(solver="newton", tol=1e-10)`` (its Newton
     solver fits the unpenalized MLE; its default tol, 1e-4 on the change of the coefficients,
     is too loose to agree to 1e-8) on the same ``LocalCluster`` (2 worker processes, one
@@ -369,7 +369,7 @@ def overlapping_mixture(n: int, rng: np.random.Generator) -> np.ndarray:
 def task_mixture(quick: bool) -> dict:
     from sklearn.mixture import GaussianMixture as SkGaussianMixture
 
-    n, tol, reg = (10**4 if quick else 10**5), 1e-6, 1e-6
+    n, tol, reg = (3000 if quick else 10**5), 1e-6, 1e-6
     rng = np.random.default_rng(SEED)
     X = overlapping_mixture(n, rng)
     # One start for both: equal weights, three data points as means, the data's covariance.
@@ -404,7 +404,7 @@ def task_mixture(quick: bool) -> dict:
         ).fit(X)
 
     a, b = ours(), theirs()  # the fits compared; also the warm-up
-    timing = compare(ours, theirs, repeat=3 if quick else 5, budget=0.0)
+    timing = compare(ours, theirs, repeat=1 if quick else 5, budget=0.0)
     # The same number of iterations, so the ratio of total times is that of times per iteration.
     per_iteration = timing["ratio"] * b.n_iter_ / a.n_iter_
     ll_ours, ll_theirs = a.loglik_, b.score(X) * n
@@ -493,7 +493,7 @@ def task_profile(quick: bool) -> dict:
     timing = compare(
         lambda: fit(Gamma(), x).conf_int(method="profile"),
         lambda: gamma_profile_intervals(x),
-        repeat=3,
+        repeat=1 if quick else 3,
         budget=0.0,
     )
     param_diff = float(np.max(np.abs(ours - theirs)))
@@ -548,7 +548,7 @@ def task_dask_logistic(quick: bool) -> dict:
     import dask.array as da
 
     n, d = (20_000 if quick else 10**7), 10
-    rows = 5_000 if quick else 250_000
+    rows = 5_000 if quick else 125_000
     repeat = 1 if quick else 3
     with tempfile.TemporaryDirectory() as folder:
         with dask.config.set(scheduler="threads"):

@@ -198,6 +198,7 @@ def pytest_collection_modifyitems(config, items):
         items.sort(key=lambda item: ranks[item.nodeid])  # stable: notebooks stay in order
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest -p no:xdist runs without it
 def pytest_xdist_make_scheduler(config, log):
     """Load balancing test by test (`-n` alone), keeping each notebook's cells together."""
     if config.getvalue("dist") != "load":
