@@ -86,7 +86,8 @@ threads, without a cluster: they check agreement, not time or memory.
 chapters
     Each chapter notebook executed top to bottom in a fresh kernel with nbclient, from a
     copy in a temporary folder (the committed notebooks are not touched); the time includes
-    starting the kernel. Target: under 10 s each.
+    starting the kernel. Target: under 10 s each; 15 s for chapter 14, which starts a Dask
+    cluster and compiles JAX functions.
 build
     ``jupyter-book build`` (the flags of ``make book``) of a copy of the project in a
     temporary folder, with execution turned off so that the pages are built from the
@@ -153,6 +154,8 @@ PREVIOUS = ("0.1.0", "00804ee")
 BOOK_TASKS = ("chapters", "build")
 TASKS = LIBRARY_TASKS + BOOK_TASKS
 CHAPTER_SECONDS = 10.0
+#: Chapters allowed longer: chapter 14 starts a Dask cluster and compiles JAX functions.
+CHAPTER_SECONDS_EXCEPTIONS = {"14_scale": 15.0}
 SEED = 20260301
 
 
@@ -653,6 +656,7 @@ def task_chapters(quick: bool) -> list[dict]:
             except Exception as exc:  # a failing chapter is reported in the table, not fatal
                 error = f"{type(exc).__name__}: {str(exc).strip().splitlines()[-1][:200]}"
             seconds = time.perf_counter() - start
+            limit = CHAPTER_SECONDS_EXCEPTIONS.get(path.stem, CHAPTER_SECONDS)
             rows.append(
                 {
                     "task": f"chapter:{path.stem}",
@@ -662,10 +666,10 @@ def task_chapters(quick: bool) -> list[dict]:
                     "reference": None,
                     "reference_s": None,
                     "ratio": None,
-                    "target": f"under {CHAPTER_SECONDS:g} s",
-                    "max_seconds": CHAPTER_SECONDS,
+                    "target": f"under {limit:g} s",
+                    "max_seconds": limit,
                     "error": error,
-                    "met": bool(error is None and seconds < CHAPTER_SECONDS),
+                    "met": bool(error is None and seconds < limit),
                 }
             )
             print(f"  {path.stem}: {seconds:.1f} s{'  ' + error if error else ''}", flush=True)
@@ -851,6 +855,9 @@ def draw_figure(rows: list[dict], path: Path) -> None:
         seconds = [r["mlebook_s"] for r in chapters]
         ax.barh(y, seconds, color=["C0" if r["met"] else "C3" for r in chapters], height=0.6)
         ax.axvline(CHAPTER_SECONDS, color="0.15", linewidth=2)
+        for yi, r in zip(y, chapters, strict=True):  # a chapter allowed longer: its own tick
+            if r.get("max_seconds", CHAPTER_SECONDS) != CHAPTER_SECONDS:
+                ax.plot([r["max_seconds"]] * 2, [yi - 0.4, yi + 0.4], color="0.15", linewidth=2.5)
         ax.set_yticks(y, [r["title"].replace("chapter ", "") for r in chapters])
         ax.set_xlabel("seconds to execute in a fresh kernel (black line: target)")
         title = "chapter notebooks"

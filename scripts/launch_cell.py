@@ -34,18 +34,32 @@ def repository_url() -> str:
     return url
 
 
-def cell_source(url: str) -> str:
-    """The cell, as ruff formats it (tests/test_lint.py checks the chapters)."""
+#: Chapters that need one of mlebook's optional extras (pyproject.toml), and the modules whose
+#: absence says the extra is missing.
+EXTRAS = {"14_scale": ("scale", ("dask_ml", "distributed", "jax", "optax"))}
+
+
+def cell_source(url: str, chapter: str = "") -> str:
+    """The cell of ``chapter`` (a notebook's stem), as ruff formats it (tests/test_lint.py
+    checks the chapters)."""
+    extra, modules = EXTRAS.get(chapter, ("", ()))
+    if not extra:
+        condition = 'importlib.util.find_spec("mlebook") is None'
+        requirement = "mlebook"
+    else:
+        names = ", ".join(f'"{m}"' for m in ("mlebook", *modules))
+        condition = f"any(\n    importlib.util.find_spec(m) is None\n    for m in ({names})\n)"
+        requirement = f"mlebook[{extra}]"
     return (
         f"{MARKER} (Colab).\n"
         "import importlib.util\n"
         "import subprocess\n"
         "import sys\n"
         "\n"
-        'if importlib.util.find_spec("mlebook") is None:\n'
+        f"if {condition}:\n"
         f'    url = "{url}"\n'
         '    pip = [sys.executable, "-m", "pip", "install", "--quiet"]\n'
-        '    subprocess.run([*pip, f"mlebook @ git+{url}"], check=True)'
+        f'    subprocess.run([*pip, f"{requirement} @ git+{{url}}"], check=True)'
     )
 
 
@@ -54,13 +68,14 @@ def sync(path: Path, url: str, check: bool) -> bool:
     nb = nbformat.read(path, as_version=4)
     first = nb.cells[0] if nb.cells else None
     has_cell = first is not None and first.cell_type == "code" and first.source.startswith(MARKER)
-    right = has_cell and first.source == cell_source(url) and TAG in first.metadata.get("tags", [])
+    source = cell_source(url, path.stem)
+    right = has_cell and first.source == source and TAG in first.metadata.get("tags", [])
     if right or check:
         return right
     if not has_cell:
         first = nbformat.v4.new_code_cell()
         nb.cells.insert(0, first)
-    first.source = cell_source(url)
+    first.source = source
     first.metadata["tags"] = [TAG]
     first.outputs = []
     nbformat.write(nb, path)
