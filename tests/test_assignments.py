@@ -134,10 +134,23 @@ def test_autograder_requirements_pin_the_books_versions():
 
 
 # --------------------------------------------------------------------------- otter assign
+class PerMaster:
+    """A mapping from each master's name to a set-up made for that master alone, on first use
+    and once per run (``shared``, conftest.py): the two workers can make two masters' set-ups
+    at once instead of one worker making all of them."""
+
+    def __init__(self, shared, name, make):
+        self.shared, self.name, self.make = shared, name, make
+
+    def __getitem__(self, stem: str):
+        return self.shared(f"{self.name}-{stem}", lambda out: self.make(stem, out))
+
+
 @pytest.fixture(scope="session")
 def generated(shared):
-    """`otter assign` on every master, as `make assignments` runs it (once per run: conftest.py)."""
-    return shared("assignments", lambda out: {m.stem: kit.assign(m, out) for m in MASTERS})
+    """`otter assign` on each master, as `make assignments` runs it (once per run: conftest.py)."""
+    masters = {m.stem: m for m in MASTERS}
+    return PerMaster(shared, "assignments", lambda stem, out: kit.assign(masters[stem], out))
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
@@ -215,31 +228,27 @@ def fill_in(student, solution, mistake=None):
 
 @pytest.fixture(scope="session")
 def graded(generated, shared):
-    """Grade three submissions of every assignment with scripts/grade.py into one CSV each
-    (once per run, see conftest.py)."""
-    return shared("grades", lambda out: _grade_all(generated, out))
+    """Grade three submissions of each assignment with scripts/grade.py into one CSV each
+    (once per run and assignment, see conftest.py)."""
+    masters = {m.stem: m for m in MASTERS}
+    return PerMaster(shared, "grades", lambda stem, out: _grade(masters[stem], generated, out))
 
 
-def _grade_all(generated, out):
-    results = {}
-    for master in MASTERS:
-        result = generated[master.stem]
-        subs = out / f"submissions-{master.stem}"
-        subs.mkdir()
-        student = nbformat.read(result / "student" / master.name, as_version=4)
-        solution = nbformat.read(result / "autograder" / master.name, as_version=4)
-        shutil.copy(result / "autograder" / master.name, subs / "solution.ipynb")
-        shutil.copy(result / "student" / master.name, subs / "empty.ipynb")
-        nbformat.write(fill_in(student, solution, MISTAKES[master.stem]), subs / "mistake.ipynb")
-        out_csv = subs.parent / f"{master.stem}-grades" / "scores.csv"
-        grader.grade(subs, kit.autograder_zip(result), out_csv)
-        with out_csv.open() as f:
-            rows = {row["student"]: row for row in csv.DictReader(f)}
-        feedback = {
-            p.stem: p.read_text() for p in (out_csv.parent / "scores-feedback").glob("*.txt")
-        }
-        results[master.stem] = rows, feedback
-    return results
+def _grade(master, generated, out):
+    result = generated[master.stem]
+    subs = out / f"submissions-{master.stem}"
+    subs.mkdir()
+    student = nbformat.read(result / "student" / master.name, as_version=4)
+    solution = nbformat.read(result / "autograder" / master.name, as_version=4)
+    shutil.copy(result / "autograder" / master.name, subs / "solution.ipynb")
+    shutil.copy(result / "student" / master.name, subs / "empty.ipynb")
+    nbformat.write(fill_in(student, solution, MISTAKES[master.stem]), subs / "mistake.ipynb")
+    out_csv = subs.parent / f"{master.stem}-grades" / "scores.csv"
+    grader.grade(subs, kit.autograder_zip(result), out_csv)
+    with out_csv.open() as f:
+        rows = {row["student"]: row for row in csv.DictReader(f)}
+    feedback = {p.stem: p.read_text() for p in (out_csv.parent / "scores-feedback").glob("*.txt")}
+    return rows, feedback
 
 
 @pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
@@ -296,7 +305,7 @@ def test_grading_a_broken_file_records_an_error_instead_of_crashing(generated, t
 
 def test_the_autograder_is_found_from_the_submissions_metadata(generated, tmp_path):
     master = MASTERS[1]
-    dist = next(iter(generated.values())).parent
+    dist = generated[master.stem].parent
     student = generated[master.stem] / "student" / master.name
     found = grader.find_autograder(None, [student], dist=dist)
     assert found == kit.autograder_zip(generated[master.stem])
