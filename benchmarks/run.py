@@ -614,6 +614,7 @@ def task_dask_gaussian(quick: bool) -> dict:
         **timing,
         "title": f"chunked Gaussian MLE, n = {n:,}, 2 workers vs 1",
         "reference": "the same on 1 worker",
+        "against": "1 worker",
         "target": "estimates within 1e-12 rel. of NumPy in memory",
         "max_ratio": None,
         "param_diff": param_diff,
