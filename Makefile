@@ -6,6 +6,7 @@
 #   make lint         ruff check and ruff format --check (configuration in pyproject.toml)
 #   make format       apply ruff's safe fixes and its formatter to the code and the notebooks
 #   make execute      re-execute every notebook (chapters, appendix) in place, to refresh outputs
+#   make lab          JupyterLab on the chapters, with this environment's kernel (prints the URL)
 #   make bench        time mlebook against scipy, statsmodels and scikit-learn, every chapter's
 #                     execution and a book build, into benchmarks/results/ (a few minutes);
 #                     then write the table into README.md and re-execute the appendix page
@@ -21,7 +22,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test lint format execute bench clean student assignments grade
+.PHONY: book test lint format execute lab bench clean student assignments grade
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +46,9 @@ format: $(STAMP)
 
 execute: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/chapters
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

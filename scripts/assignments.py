@@ -3,131 +3,51 @@
 Usage: python scripts/assignments.py [--out dist/assignments] [MASTER.ipynb ...]
        (default: every assignments/*.ipynb)
 
-For each master notebook NAME.ipynb this
-
-1. stages the master in OUT/.stage/NAME/ next to a copy of the `mlebook` package and a
-   `requirements.txt` for the autograder (the exact pins of the packages the assignments use,
-   taken from the book's requirements.txt). The masters' configuration lists both
-   (`files: [mlebook]`, `requirements: requirements.txt`), so the package travels with the
-   student notebook and inside the autograder zip, and a Gradescope image installs the same
-   versions the book is tested with;
-2. runs `otter assign` into OUT/NAME/, which writes the student version (OUT/NAME/student/) and
-   the autograder (OUT/NAME/autograder/, with NAME-autograder_<time>.zip), after executing the
-   solutions against every public and hidden test (an assignment whose solutions fail its own
-   tests is an error);
-3. zips the student folder into OUT/NAME/NAME-student.zip, ready to hand out.
-
-Nothing here is committed: OUT is under dist/, which git ignores.
+Runs `otter assign` on each master: the student version, its zip, and the autograder zip go to
+OUT/NAME/. The work is done by the package `coursekit` (see `coursekit.assign`), whose names
+are importable from here too.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
-import shutil
-import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-#: Packages the assignments' hidden tests import besides mlebook's own dependencies.
-TEST_PACKAGES = ("scikit-learn", "statsmodels")
+from coursekit.assign import (
+    TEST_PACKAGES,
+    assign,
+    autograder_packages,
+    autograder_requirements,
+    autograder_zip,
+    masters,
+    otter_executable,
+    run,
+    stage,
+)
+from coursekit.paths import ROOT
 
-
-def masters(root: Path = ROOT) -> list[Path]:
-    return sorted((root / "assignments").glob("*.ipynb"))
-
-
-def _normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def autograder_packages(root: Path = ROOT) -> list[str]:
-    """mlebook's dependencies (pyproject.toml) and the packages the hidden tests use."""
-    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
-    names = [re.match(r"^\s*([A-Za-z0-9_.-]+)", d).group(1) for d in project["dependencies"]]
-    return list(dict.fromkeys(_normalize(n) for n in names + list(TEST_PACKAGES)))
-
-
-def autograder_requirements(root: Path = ROOT) -> str:
-    """The exact pins of `autograder_packages` from the book's requirements.txt."""
-    pins = {}
-    for line in (root / "requirements.txt").read_text().splitlines():
-        m = re.match(r"^([A-Za-z0-9_.-]+)==(\S+)$", line.strip())
-        if m:
-            pins[_normalize(m.group(1))] = line.strip()
-    wanted = autograder_packages(root)
-    missing = [p for p in wanted if p not in pins]
-    if missing:
-        raise ValueError(f"requirements.txt does not pin {missing}")
-    return "\n".join(pins[p] for p in wanted) + "\n"
-
-
-def stage(master: Path, out: Path, root: Path = ROOT) -> Path:
-    """Copy a master with what its configuration lists into out/.stage/NAME/."""
-    folder = out / ".stage" / master.stem
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    shutil.copy2(master, folder / master.name)
-    shutil.copytree(
-        root / "mlebook", folder / "mlebook", ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
-    )
-    (folder / "requirements.txt").write_text(autograder_requirements(root))
-    return folder / master.name
-
-
-def otter_executable() -> str:
-    return str(Path(sys.executable).parent / "otter")
-
-
-def assign(master: Path, out: Path, root: Path = ROOT) -> Path:
-    """Run `otter assign` on one master; returns OUT/NAME. Raises on failure."""
-    staged = stage(master, out, root)
-    result = out / master.stem
-    if result.exists():
-        shutil.rmtree(result)
-    proc = subprocess.run(
-        [otter_executable(), "assign", "--no-pdfs", staged.name, str(result)],
-        cwd=staged.parent,
-        capture_output=True,
-        text=True,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(
-            f"otter assign failed on {master.name}:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
-        )
-    shutil.make_archive(str(result / f"{master.stem}-student"), "zip", result / "student")
-    return result
-
-
-def autograder_zip(result: Path) -> Path:
-    """The autograder zip that `otter assign` wrote into RESULT/autograder/."""
-    zips = sorted((result / "autograder").glob("*-autograder_*.zip"))
-    if not zips:
-        raise FileNotFoundError(f"no autograder zip in {result / 'autograder'}")
-    return zips[-1]
+__all__ = [
+    "ROOT",
+    "TEST_PACKAGES",
+    "masters",
+    "autograder_packages",
+    "autograder_requirements",
+    "stage",
+    "otter_executable",
+    "assign",
+    "autograder_zip",
+    "main",
+]
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Parse the command line and assign the masters; returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("masters", nargs="*", type=Path, help="master notebooks (default: all)")
     parser.add_argument("--out", type=Path, default=ROOT / "dist" / "assignments")
     args = parser.parse_args(argv)
-    out = args.out.resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    for master in [m.resolve() for m in args.masters] or masters():
-        print(
-            f"otter assign {master.relative_to(ROOT) if master.is_relative_to(ROOT) else master}",
-            flush=True,
-        )
-        result = assign(master, out)
-        print(f"  student notebook: {(result / 'student' / master.name).relative_to(out)}")
-        print(f"  student zip:      {(result / f'{master.stem}-student.zip').relative_to(out)}")
-        print(f"  autograder zip:   {autograder_zip(result).relative_to(out)}")
-    shutil.rmtree(out / ".stage", ignore_errors=True)
-    return 0
+    return run(args.masters, args.out.resolve())
 
 
 if __name__ == "__main__":

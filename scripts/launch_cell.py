@@ -5,7 +5,8 @@ Usage: python scripts/launch_cell.py [--check]
 A chapter opened from its Colab launch button runs in a fresh environment without mlebook. So
 the first cell of every chapter installs mlebook from the book's repository, but only when it
 is not already importable (locally, on Binder and in the tests it is, and the cell does
-nothing). The cell carries the ``remove-cell`` tag, so the built pages never show it.
+nothing); when pip fails (offline, or a fork whose URL was not set) it stops with a message
+that says so. The cell carries the ``remove-cell`` tag, so the built pages never show it.
 
 The repository URL is set in one place, ``repository.url`` in ``_config.yml``; this script
 writes it into the cell of every notebook in ``chapters/``. With ``--check`` it changes
@@ -59,7 +60,15 @@ def cell_source(url: str, chapter: str = "") -> str:
         f"if {condition}:\n"
         f'    url = "{url}"\n'
         '    pip = [sys.executable, "-m", "pip", "install", "--quiet"]\n'
-        f'    subprocess.run([*pip, f"{requirement} @ git+{{url}}"], check=True)'
+        "    try:\n"
+        f'        subprocess.run([*pip, f"{requirement} @ git+{{url}}"], check=True)\n'
+        "    except subprocess.CalledProcessError:\n"
+        "        raise RuntimeError(\n"
+        f'            f"could not install {requirement} from {{url}}. It needs a "\n'
+        '            "network connection; in a fork, set repository.url in "\n'
+        '            "_config.yml and run scripts/launch_cell.py. Or install "\n'
+        '            "it from a copy of the book: pip install ./"\n'
+        "        ) from None"
     )
 
 

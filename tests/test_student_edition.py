@@ -11,16 +11,14 @@ shared with tests/test_book.py), where it must find every solution of every chap
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-import yaml
+
+from coursekit import leaks, stage, strip, toc
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-import student_edition as se  # noqa: E402  (scripts/student_edition.py)
 
 
 def md(text):
@@ -60,7 +58,7 @@ def test_gated_solutions_whose_markers_share_cells_with_other_text():
         md("Only words in the second solution, no code at all."),
         md(END + "\n\nText after the exercises."),
     )
-    stripped, solutions = se.strip_notebook(nb, "toy.ipynb")
+    stripped, solutions = strip.strip_notebook(nb, "toy.ipynb")
     sources = [c.source for c in stripped.cells]
     kinds = [c.cell_type for c in stripped.cells]
     assert [s.label for s in solutions] == ["ex-a", "ex-b"]
@@ -77,10 +75,10 @@ def test_gated_solutions_whose_markers_share_cells_with_other_text():
         assert secret not in text
     assert kinds == ["markdown", "markdown", "code", "markdown", "markdown", "markdown"]
     assert sources[0].startswith("## Exercises") and "{exercise} Title A" in sources[0]
-    assert sources[1] == se.PLACEHOLDER and sources[2] == ""
+    assert sources[1] == strip.PLACEHOLDER and sources[2] == ""
     assert stripped.cells[2].metadata["tags"] == ["remove-cell"]
     assert "{exercise} Title B" in sources[3]
-    assert sources[4] == se.PLACEHOLDER and sources[5] == "Text after the exercises."
+    assert sources[4] == strip.PLACEHOLDER and sources[5] == "Text after the exercises."
     assert len({c.id for c in stripped.cells}) == len(stripped.cells)
     nbformat.validate(stripped)
 
@@ -95,11 +93,11 @@ def test_plain_solution_directives_with_any_fence(fence):
         + f"{fence}\n\nSee {{ref}}`the answer <sol-c>` and {{ref}}`sol-c`, "
         "and {ref}`ex-c`.\n"
     )
-    text, solutions = se.strip_markdown_page(page, "page.md")
+    text, solutions = strip.strip_markdown_page(page, "page.md")
     assert [s.label for s in solutions] == ["ex-c"] and solutions[0].labels == {"sol-c"}
     assert "forty-two" not in text and "inner code" not in text and "{solution}" not in text
-    assert se.PLACEHOLDER in text and "{exercise} Title C" in text
-    rewritten = se.rewrite_references(text, solutions[0].labels)
+    assert strip.PLACEHOLDER in text and "{exercise} Title C" in text
+    rewritten = strip.rewrite_references(text, solutions[0].labels)
     assert (
         "sol-c" not in rewritten
         and "See the answer and a solution in the full edition" in rewritten
@@ -109,9 +107,17 @@ def test_plain_solution_directives_with_any_fence(fence):
 
 def test_a_plain_solution_inside_a_notebook_markdown_cell():
     nb = notebook(md("Intro.\n\n:::{solution} ex-d\nSecret words of d.\n:::\n\nOutro."))
-    stripped, solutions = se.strip_notebook(nb, "toy.ipynb")
+    stripped, solutions = strip.strip_notebook(nb, "toy.ipynb")
     assert solutions[0].label == "ex-d" and "Secret words of d." in solutions[0].chunks[0]
-    assert stripped.cells[0].source == f"Intro.\n\n\n{se.PLACEHOLDER}\n\n\nOutro."
+    assert stripped.cells[0].source == f"Intro.\n\n\n{strip.PLACEHOLDER}\n\n\nOutro."
+
+
+def test_a_solution_between_horizontal_rules_is_found():
+    # (a cell that opens with a rule has no front matter to hide the solution in)
+    nb = notebook(md("---\n\n:::{solution} ex-r\nSecret words of r.\n:::\n\n---"))
+    stripped, solutions = strip.strip_notebook(nb, "toy.ipynb")
+    assert [s.label for s in solutions] == ["ex-r"]
+    assert stripped.cells[0].source == f"---\n\n\n{strip.PLACEHOLDER}\n\n\n---"
 
 
 def test_code_blocks_that_show_the_syntax_are_not_solutions():
@@ -119,7 +125,7 @@ def test_code_blocks_that_show_the_syntax_are_not_solutions():
         "# Guide\n\n`````markdown\n```{solution-start} ex-x\n:class: dropdown\n```\n"
         "text\n```{solution-end}\n```\n`````\n"
     )
-    text, solutions = se.strip_markdown_page(page, "guide.md")
+    text, solutions = strip.strip_markdown_page(page, "guide.md")
     assert solutions == [] and text == page
 
 
@@ -129,7 +135,7 @@ def test_gated_solutions_in_a_markdown_page():
         "Secret derivation.\n\n```{code-cell} ipython3\nx = 1\n```\n\n"
         f"{END}\n\nAfter.\n"
     )
-    text, solutions = se.strip_markdown_page(page, "page.md")
+    text, solutions = strip.strip_markdown_page(page, "page.md")
     assert "Secret derivation" not in text and "x = 1" not in text and "After." in text
     assert solutions[0].labels == {"eq-secret"} and solutions[0].has_code
 
@@ -143,10 +149,10 @@ def test_labels_defined_by_a_solution_figure_are_removed_from_references():
         md(END),
         md("As {numref}`fig-secret` shows."),
     )
-    _, solutions = se.strip_notebook(nb, "toy.ipynb")
+    _, solutions = strip.strip_notebook(nb, "toy.ipynb")
     assert "fig-secret" in solutions[0].labels
     assert (
-        se.rewrite_references("As {numref}`fig-secret` shows.", solutions[0].labels)
+        strip.rewrite_references("As {numref}`fig-secret` shows.", solutions[0].labels)
         == "As a solution in the full edition shows."
     )
 
@@ -162,11 +168,11 @@ def test_labels_defined_by_a_solution_figure_are_removed_from_references():
 )
 def test_unbalanced_markers_are_errors_naming_the_page(cells, message):
     with pytest.raises(ValueError, match=message):
-        se.strip_notebook(notebook(*cells), "chapters/bad.ipynb")
+        strip.strip_notebook(notebook(*cells), "chapters/bad.ipynb")
 
 
 def test_the_leak_checker_compares_words_not_markup(tmp_path):
-    sol = se.Solution(
+    sol = strip.Solution(
         "x.ipynb", "ex-a", chunks=["The posterior mode is (k + a - 1) / (n + a + b - 2)."]
     )
     (tmp_path / "page.html").write_text(
@@ -174,15 +180,31 @@ def test_the_leak_checker_compares_words_not_markup(tmp_path):
         "\\)</span>.</p>"
     )
     (tmp_path / "clean.html").write_text("<p>The posterior mode is left to you.</p>")
-    leaks = se.find_leaks([tmp_path], [sol], allowed=set())
-    assert [leak.path.name for leak in leaks] == ["page.html"]
+    found = leaks.find_leaks([tmp_path], [sol], allowed=set())
+    assert [leak.path.name for leak in found] == ["page.html"]
+
+
+def test_a_table_of_contents_loses_pages_with_what_is_under_them_and_emptied_parts(tmp_path):
+    site = toc.load()
+    documents = toc.documents(site)
+    assert documents[0] == "intro" and sorted(documents) == sorted(site)
+    pruned = toc.without(site, stage.INSTRUCTOR_ONLY)
+    assert toc.documents(pruned) == [d for d in documents if d not in stage.INSTRUCTOR_ONLY]
+    # Leaving out every top-level page but the API index keeps its sections, drops the
+    # emptied parts, and survives a round trip through a written _toc.yml.
+    others = [d for d in site.root.child_files() if d != "api/index"]
+    small = toc.without(site, others)
+    toc.write(small, tmp_path / "_toc.yml")
+    assert toc.documents(toc.load(tmp_path)) == toc.documents(small)
+    assert toc.documents(small) == ["intro", "api/index", *site["api/index"].child_files()]
+    assert len(small.root.subtrees) == 1 and toc.documents(site) == documents
 
 
 # --------------------------------------------------------------------------- the real book
 def test_every_page_in_the_toc_is_found_and_every_solution_collected():
-    pages = se.book_pages()
+    pages = toc.book_pages()
     assert pages[0].stem == "intro" and any(p.suffix == ".ipynb" for p in pages)
-    solutions = se.collect_solutions()
+    solutions = stage.collect_solutions()
     chapters = [p for p in pages if p.parent.name == "chapters"]
     # Every solution of every chapter is found: as many as the chapter has solution directives.
     assert solutions and chapters
@@ -203,11 +225,11 @@ def student(shared):
     def make(out):
         # The chapters as they were when the edition was made (they may change while tests run).
         chapters = {
-            p: nbformat.read(p, as_version=4) for p in se.book_pages() if p.suffix == ".ipynb"
+            p: nbformat.read(p, as_version=4) for p in toc.book_pages() if p.suffix == ".ipynb"
         }
-        staged, solutions = se.stage(out)
-        notebooks = se.write_notebooks(out, staged)
-        proc = se.build(out)
+        staged, solutions = stage.stage(out)
+        notebooks = stage.write_notebooks(out, staged)
+        proc = stage.build(out)
         return (out, staged, solutions, notebooks, proc), chapters
 
     edition, chapters = shared("student", make)
@@ -229,10 +251,9 @@ def test_the_student_edition_builds_with_warnings_as_errors(student):
     out = _built(student)
     log = student[4].stdout + student[4].stderr
     assert not re.findall(r".*(?:WARNING|ERROR): .*", log)
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    for entry in se.toc_entries(toc):
+    for entry in toc.documents(toc.load()):
         built = (out / "html" / f"{entry}.html").exists()
-        assert built == (entry not in se.INSTRUCTOR_ONLY), entry
+        assert built == (entry not in stage.INSTRUCTOR_ONLY), entry
     index = (out / "html" / "intro.html").read_text()
     assert "(student edition)" in index and "student edition" in index
 
@@ -241,18 +262,20 @@ def test_the_student_edition_builds_with_warnings_as_errors(student):
 def test_nothing_of_any_solution_leaks_into_the_student_edition(student):
     out = _built(student)
     _, staged, _, _, _ = student
-    solutions = [s for s in se.collect_solutions() if Path(s.source).stem not in se.INSTRUCTOR_ONLY]
-    allowed = se.kept_ngrams(staged)
+    solutions = [
+        s for s in stage.collect_solutions() if Path(s.source).stem not in stage.INSTRUCTOR_ONLY
+    ]
+    allowed = leaks.kept_ngrams(staged)
     assert solutions
     # Every solution of some length has words of its own to look for.
     for sol in solutions:
-        if len(se.tokens(" ".join(sol.chunks))) >= 3 * se.NGRAM:
-            assert se.distinctive_ngrams(sol, allowed), sol.label
+        if len(leaks.tokens(" ".join(sol.chunks))) >= 3 * leaks.NGRAM:
+            assert leaks.distinctive_ngrams(sol, allowed), sol.label
     folders = [out / "html", out / "notebooks"]
     assert (out / "html" / "searchindex.js").exists()
     assert list((out / "html" / "_sources").rglob("*.ipynb"))
-    leaks = se.find_leaks(folders, solutions, allowed)
-    assert not leaks, "\n".join(f"{leak.path.relative_to(out)}: {leak.what}" for leak in leaks[:30])
+    found = leaks.find_leaks(folders, solutions, allowed)
+    assert not found, "\n".join(f"{leak.path.relative_to(out)}: {leak.what}" for leak in found[:30])
 
 
 @pytest.mark.book
@@ -264,11 +287,11 @@ def test_student_notebooks_have_placeholders_and_keep_the_main_texts_outputs(stu
         stripped = nbformat.read(next(p for p in notebooks if p.name == original_path.name), 4)
         rel = original_path.relative_to(ROOT).as_posix()
         n_solutions = sum(1 for s in solutions if s.source == rel)
-        placeholders = [c for c in stripped.cells if c.source == se.PLACEHOLDER]
+        placeholders = [c for c in stripped.cells if c.source == strip.PLACEHOLDER]
         assert len(placeholders) == n_solutions
         # Every code cell of the main text is there, with the outputs the full edition stores.
         kept = {c.id: c for c in stripped.cells if c.cell_type == "code" and c.source}
-        _, removed = se.strip_notebook(original, rel)
+        _, removed = strip.strip_notebook(original, rel)
         for cell in original.cells:
             if cell.cell_type == "code" and cell.id in kept:
                 assert kept[cell.id].outputs == cell.outputs
@@ -280,7 +303,7 @@ def test_student_notebooks_have_placeholders_and_keep_the_main_texts_outputs(stu
         )
         page = (student[0] / "html" / rel.replace(".ipynb", ".html")).read_text()
         assert page.count("<img") >= images
-        assert page.count(se.PLACEHOLDER.strip("*")) == n_solutions
+        assert page.count(strip.PLACEHOLDER.strip("*")) == n_solutions
 
 
 @pytest.mark.book
@@ -289,10 +312,12 @@ def test_the_leak_check_finds_the_solutions_of_a_full_edition(site, tmp_path):
     # build is shared, see conftest.py), with the text the student edition keeps allowed: it
     # must find every solution of every chapter in the chapter's page and in its downloadable
     # notebook, and the solution markers.
-    allowed = se.kept_ngrams(se.stage(tmp_path / "stripped")[0])
-    solutions = [s for s in se.collect_solutions() if Path(s.source).stem not in se.INSTRUCTOR_ONLY]
-    leaks = se.find_leaks([site], solutions, allowed)
-    chapters = [p for p in se.book_pages() if p.suffix == ".ipynb"]
+    allowed = leaks.kept_ngrams(stage.stage(tmp_path / "stripped")[0])
+    solutions = [
+        s for s in stage.collect_solutions() if Path(s.source).stem not in stage.INSTRUCTOR_ONLY
+    ]
+    reported = leaks.find_leaks([site], solutions, allowed)
+    chapters = [p for p in toc.book_pages() if p.suffix == ".ipynb"]
     assert chapters and solutions
     for chapter in chapters:
         rel = chapter.relative_to(ROOT).as_posix()
@@ -301,12 +326,12 @@ def test_the_leak_check_finds_the_solutions_of_a_full_edition(site, tmp_path):
         for path in (site / f"{entry}.html", site / "_sources" / f"{entry}.ipynb"):
             found = {
                 m.group(1)
-                for leak in leaks
+                for leak in reported
                 if leak.path == path
                 for m in [re.search(r"solution of (\S+):", leak.what)]
                 if m
             }
             # (a page may also contain word sequences of another chapter's solution)
             assert own <= found, f"{path.relative_to(site)}: not found {sorted(own - found)}"
-    markers = {leak.what for leak in leaks if leak.what.startswith("the marker")}
+    markers = {leak.what for leak in reported if leak.what.startswith("the marker")}
     assert {"the marker 'Solution to'", "the marker 'class=\"solution'"} <= markers
