@@ -92,9 +92,12 @@ def test_every_page_in_the_table_of_contents_is_built(site):
 
 
 def test_chapter_notebooks_are_downloadable(site):
+    """The download button serves each chapter's notebook as it is in the repository (which
+    tests/test_learner.py runs in JupyterLab as a learner who downloaded it would)."""
     chapters = [f for f in toc_files() if f.startswith("chapters/")]
     for name in chapters:
-        assert (site / "_sources" / f"{name}.ipynb").exists(), name
+        served = site / "_sources" / f"{name}.ipynb"
+        assert served.read_bytes() == (ROOT / f"{name}.ipynb").read_bytes(), name
 
 
 def test_mathjax_is_bundled_not_fetched(site):

@@ -175,8 +175,9 @@ def without_outputs(source: Path, target: Path) -> None:
     nbformat.write(nb, target)
 
 
-def test_a_downloaded_chapter_and_a_student_notebook_run_in_jupyterlab(site, jupyterlab):
-    """The learner's path: the notebook the site's download button serves, and a student
+def test_a_downloaded_chapter_and_a_student_notebook_run_in_jupyterlab(jupyterlab):
+    """The learner's path: the notebook the site's download button serves (byte for byte the
+    chapter's notebook: tests/test_book.py::test_chapter_notebooks_are_downloadable), and a student
     notebook (solutions stripped, as `make student` writes it), each run as a learner runs
     it: in JupyterLab, Kernel > Restart Kernel and Run All Cells. The downloaded chapter's
     hidden first cell finds mlebook installed and does nothing."""
@@ -187,7 +188,7 @@ def test_a_downloaded_chapter_and_a_student_notebook_run_in_jupyterlab(site, jup
     from coursekit import strip
 
     base, token, folder = jupyterlab
-    downloaded = site / "_sources" / "chapters" / "01_likelihood.ipynb"
+    downloaded = ROOT / "chapters" / "01_likelihood.ipynb"
     without_outputs(downloaded, folder / "01_likelihood.ipynb")
     chapter = ROOT / "chapters" / "02_log_likelihood.ipynb"
     student, removed = strip.strip_notebook(nbformat.read(chapter, as_version=4))
