@@ -14,8 +14,10 @@
 #   make student      build the student edition (no solutions) into _build/student/html, and the
 #                     student notebooks into _build/student/notebooks
 #   make assignments  run otter assign on every assignments/*.ipynb into dist/assignments/
-#   make grade SUBMISSIONS=folder [ASSIGNMENT=name]
-#                     grade a folder of submitted notebooks (no Docker) into dist/grades/NAME.csv
+#   make grade SUBMISSIONS=folder [ASSIGNMENT=name] [JOBS=n] [TIMEOUT=seconds] [MEMORY=GB]
+#                     grade a folder of submitted notebooks (no Docker) into dist/grades/NAME.csv,
+#                     each in a sandbox (bubblewrap) with a timeout (default 300 s) and a memory
+#                     cap (default 4 GB), JOBS at a time (default: the number of cores)
 
 PYTHON ?= python3
 VENV := .venv
@@ -62,8 +64,9 @@ assignments: $(STAMP)
 	$(BIN)/python scripts/assignments.py
 
 grade: $(STAMP)
-	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [ASSIGNMENT=name]" >&2; exit 2; }
-	$(BIN)/python scripts/grade.py "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)")
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [ASSIGNMENT=name] [JOBS=n] [TIMEOUT=seconds] [MEMORY=GB]" >&2; exit 2; }
+	$(BIN)/python scripts/grade.py "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)") \
+		$(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(MEMORY),--memory $(MEMORY))
 
 clean:
 	rm -rf _build

@@ -88,6 +88,11 @@ chapters
     copy in a temporary folder (the committed notebooks are not touched); the time includes
     starting the kernel. Target: under 10 s each; 15 s for chapter 14, which starts a Dask
     cluster and compiles JAX functions.
+grading
+    ``make grade`` on 8 copies of an assignment's solution, each graded in its own sandboxed
+    process (``coursekit.grade``), with one job and then with two
+    (``benchmarks/bench_grading.py``): the speed-up, target at least 1.5 on two cores, and
+    the two CSVs identical.
 build
     ``jupyter-book build`` (the flags of ``make book``) of a copy of the project in a
     temporary folder, with execution turned off so that the pages are built from the
@@ -151,7 +156,7 @@ LIBRARY_TASKS = (
 )
 #: The commit of mlebook 0.1.0, the previous version the ``gamma_fit`` task compares with.
 PREVIOUS = ("0.1.0", "00804ee")
-BOOK_TASKS = ("chapters", "build")
+BOOK_TASKS = ("chapters", "build", "grading")
 TASKS = LIBRARY_TASKS + BOOK_TASKS
 CHAPTER_SECONDS = 10.0
 #: Chapters allowed longer: chapter 14 starts a Dask cluster and compiles JAX functions.
@@ -628,6 +633,28 @@ def task_dask_gaussian(quick: bool) -> dict:
             ),
         },
         "met": bool(param_diff <= 1e-12),
+    }
+
+
+def task_grading(quick: bool) -> dict:
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import bench_grading
+
+    result = bench_grading.measure(quick)
+    return {
+        "task": "grading",
+        "kind": "course",
+        "title": f"grading {result['submissions']} submissions, 2 jobs vs 1",
+        "mlebook_s": result["parallel_s"],
+        "reference": "the same with 1 job",
+        "reference_s": result["serial_s"],
+        "ratio": result["parallel_s"] / result["serial_s"],
+        "target": "speed-up >= 1.5 on 2 cores, the same CSV",
+        "max_ratio": 1 / 1.5,
+        "param_diff": None,
+        "loglik_rel_diff": None,
+        "details": result,
+        "met": bool(result["speedup"] >= 1.5 and result["same_csv"]),
     }
 
 

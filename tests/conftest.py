@@ -157,7 +157,7 @@ def site(build):
 # but not `site`); one test of each other shared set-up, the longest first (so the two workers
 # make different set-ups at once); the remaining tests of those set-ups; the notebooks; the
 # package tests; and last the tests that read the built site, by which time the build is done.
-FIRST = ("graded", "student", "quick_rows")
+FIRST = ("graded", "hostile", "student", "quick_rows")
 
 
 def _ranks(items) -> dict:

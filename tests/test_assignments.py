@@ -5,7 +5,8 @@ every public and hidden test); the solution notebook scores full marks under ott
 a submission with a typical mistake, made from the student notebook by filling in the
 solutions and then one wrong answer, scores less and its feedback names the mistake; and the
 student notebook as distributed (nothing answered) scores zero without crashing the grader.
-All three are graded by scripts/grade.py, the script behind `make grade`, into one CSV.
+All three are graded by scripts/grade.py, the script behind `make grade`, into one CSV, with
+a cheat that tests/test_grading.py checks.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import csv
 import json
 import re
 import shutil
-import sys
 import zipfile
 from pathlib import Path
 
@@ -22,11 +22,10 @@ import nbformat
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "scripts"))
-import grade as grader  # noqa: E402  (scripts/grade.py)
+from coursekit import assign as kit
+from coursekit import grade as grader
 
-import assignments as kit  # noqa: E402  (scripts/assignments.py)
+ROOT = Path(__file__).resolve().parents[1]
 
 MASTERS = kit.masters()
 ANSWER_TAG = "otter_answer_cell"
@@ -226,10 +225,85 @@ def fill_in(student, solution, mistake=None):
     return nb
 
 
+#: Cheats (tests/test_grading.py checks their scores): patches of the comparisons a test might
+#: use, appended to a submission; and answers that equal everything (with the patches, appended
+#: to the student notebook as handed out, they make the cheat of every assignment).
+PATCH_COMPARISONS = """\
+import builtins, math
+import numpy as np
+import numpy.testing
+
+
+def _yes(*args, **kwargs):
+    return True
+
+
+def _silent(*args, **kwargs):
+    return None
+
+
+_abs = builtins.abs
+np.isclose = np.allclose = np.array_equal = math.isclose = _yes
+np.testing.assert_allclose = np.testing.assert_array_equal = _silent
+np.testing.assert_almost_equal = np.testing.assert_array_almost_equal = _silent
+# |anything numeric| = 0, so that abs(value - expected) < tol always holds
+builtins.abs = lambda x: 0.0 if type(x) in (float, np.float64) else _abs(x)
+"""
+ANSWERS_EQUAL_TO_EVERYTHING = """\
+import types
+
+
+class Anything(float):
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    __lt__ = __le__ = __gt__ = __ge__ = __eq__
+    __hash__ = float.__hash__
+
+    def __len__(self):
+        return 2
+
+    def __iter__(self):
+        return iter((Anything(0.5), Anything(0.5)))
+
+    def __getitem__(self, index):
+        return Anything(0.5)
+
+    def __abs__(self):
+        return Anything(0.0)
+
+
+for _op in ("add", "sub", "mul", "truediv", "pow", "radd", "rsub", "rmul", "rtruediv"):
+    setattr(Anything, f"__{_op}__", lambda self, *other: Anything(0.5))
+
+for _name, _value in list(globals().items()):
+    if _name.startswith("_") or _name in ("Anything", "In", "Out", "get_ipython"):
+        continue
+    if type(_value) is types.FunctionType:
+        globals()[_name] = lambda *args, **kwargs: Anything(0.5)
+    elif _value is Ellipsis or type(_value) in (float, np.float64):
+        globals()[_name] = Anything(0.5)
+
+_isinstance = builtins.isinstance
+builtins.isinstance = lambda obj, kind: type(obj) is Anything or _isinstance(obj, kind)
+"""
+
+
+def with_cell(nb, source):
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    nb.cells.append(nbformat.v4.new_code_cell(source))
+    return nb
+
+
 @pytest.fixture(scope="session")
 def graded(generated, shared):
-    """Grade three submissions of each assignment with scripts/grade.py into one CSV each
-    (once per run and assignment, see conftest.py)."""
+    """Grade the submissions of each assignment with scripts/grade.py into one CSV each
+    (once per run and assignment, see conftest.py), two at a time: the solution, the
+    student notebook as handed out, a typical mistake, and a cheat: answers equal to
+    everything, with the comparisons patched."""
     masters = {m.stem: m for m in MASTERS}
     return PerMaster(shared, "grades", lambda stem, out: _grade(masters[stem], generated, out))
 
@@ -243,8 +317,10 @@ def _grade(master, generated, out):
     shutil.copy(result / "autograder" / master.name, subs / "solution.ipynb")
     shutil.copy(result / "student" / master.name, subs / "empty.ipynb")
     nbformat.write(fill_in(student, solution, MISTAKES[master.stem]), subs / "mistake.ipynb")
+    cheat = PATCH_COMPARISONS + ANSWERS_EQUAL_TO_EVERYTHING
+    nbformat.write(with_cell(student, cheat), subs / "anything.ipynb")
     out_csv = subs.parent / f"{master.stem}-grades" / "scores.csv"
-    grader.grade(subs, kit.autograder_zip(result), out_csv)
+    grader.grade(subs, kit.autograder_zip(result), out_csv, jobs=2)
     with out_csv.open() as f:
         rows = {row["student"]: row for row in csv.DictReader(f)}
     feedback = {p.stem: p.read_text() for p in (out_csv.parent / "scores-feedback").glob("*.txt")}
@@ -288,7 +364,7 @@ def test_an_empty_submission_scores_zero_without_crashing(graded, master):
 def test_the_grade_csv_has_a_row_per_submission_and_a_column_per_question(graded):
     for master in MASTERS:
         rows, _ = graded[master.stem]
-        assert sorted(rows) == ["empty", "mistake", "solution"]
+        assert sorted(rows) == ["anything", "empty", "mistake", "solution"]
         header = list(next(iter(rows.values())))
         assert header[:4] == ["student", "total", "possible", "percent"]
         assert header[-1] == "error"

@@ -139,9 +139,20 @@ def run_all_in_jupyterlab(browser, base: str, token: str, name: str) -> str:
         # a workspace of its own, reset: only this notebook is open
         page.goto(f"{base}/lab/workspaces/{Path(name).stem}/tree/{name}?reset&token={token}")
         page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=60_000)
+        # the kernel has started (the notebook's toolbar shows it idle), so the menu's
+        # command is enabled and its dialog is the restart's
+        page.wait_for_selector(
+            ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator"
+            "[data-status='idle']",
+            state="attached",
+            timeout=90_000,
+        )
         page.get_by_role("menuitem", name="Kernel", exact=True).click()
         page.get_by_text("Restart Kernel and Run All Cells…").click()
-        page.locator(".jp-Dialog button.jp-mod-accept").click()
+        dialog = page.locator(".jp-Dialog")
+        dialog.wait_for(timeout=30_000)
+        assert "Restart" in dialog.inner_text(), dialog.inner_text()
+        dialog.locator("button.jp-mod-accept").click()
         # every code cell with code shows an execution count (an empty cell, such as a
         # student's answer cell, is not run): the copies start without any, so these are the
         # run's, and [*] (queued or running) is not a count
