@@ -214,7 +214,7 @@ def task_gaussian(quick: bool) -> dict:
     n = 10**5 if quick else 10**6
     x = Gaussian().sample((1.0, 4.0), n, np.random.default_rng(SEED))
     timing = compare(
-        lambda: Gaussian().mle(x), lambda: stats.norm.fit(x), repeat=5 if quick else 15
+        lambda: Gaussian().mle(x), lambda: stats.norm.fit(x), repeat=2 if quick else 15
     )
     mu, sigma2 = Gaussian().mle(x)
     loc, scale = stats.norm.fit(x)
@@ -237,7 +237,7 @@ def task_gamma(quick: bool) -> dict:
     n = 10**4 if quick else 10**5
     x = Gamma().sample((2.5, 1.5), n, np.random.default_rng(SEED))
     timing = compare(
-        lambda: Gamma().mle(x), lambda: stats.gamma.fit(x, floc=0), repeat=5 if quick else 15
+        lambda: Gamma().mle(x), lambda: stats.gamma.fit(x, floc=0), repeat=2 if quick else 15
     )
     ours = Gamma().mle(x)
     shape, _, scale = stats.gamma.fit(x, floc=0)
@@ -287,7 +287,7 @@ def previous_mlebook():
 def task_gamma_fit(quick: bool) -> dict:
     n = 1000
     x = Gamma().sample((2.5, 1.5), n, np.random.default_rng(SEED))
-    repeat = 5 if quick else 15
+    repeat = 2 if quick else 15
     timing = compare(lambda: fit(Gamma(), x), lambda: stats.gamma.fit(x, floc=0), repeat=repeat)
     ours = fit(Gamma(), x).params
     shape, _, scale = stats.gamma.fit(x, floc=0)
@@ -340,7 +340,7 @@ def task_logistic(quick: bool) -> dict:
         result = sm.Logit(y, design).fit(disp=0)
         return result, result.bse, result.llf
 
-    timing = compare(lambda: LogisticRegression().fit(X, y), reference, repeat=5 if quick else 11)
+    timing = compare(lambda: LogisticRegression().fit(X, y), reference, repeat=2 if quick else 11)
     ours = LogisticRegression().fit(X, y)
     theirs, bse, llf = reference()
     param_diff = float(np.max(np.abs(ours.params_ - theirs.params)))

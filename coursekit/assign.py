@@ -147,7 +147,7 @@ def otter_executable() -> str:
     return str(Path(sys.executable).parent / "otter")
 
 
-def assign(master: Path, out: Path, root: Path = ROOT) -> Path:
+def assign(master: Path, out: Path, root: Path = ROOT, *, run_tests: bool = True) -> Path:
     """Run ``otter assign`` on one master.
 
     Parameters
@@ -158,6 +158,10 @@ def assign(master: Path, out: Path, root: Path = ROOT) -> Path:
         The output folder.
     root : Path
         The book's root.
+    run_tests : bool
+        Whether otter runs the solutions against every test while it assigns (``make
+        assignments`` does). The test suite skips it, since it grades the solution notebook
+        end to end anyway, with the grader instructors use.
 
     Returns
     -------
@@ -173,8 +177,9 @@ def assign(master: Path, out: Path, root: Path = ROOT) -> Path:
     result = out / master.stem
     if result.exists():
         shutil.rmtree(result)
+    flags = ["--no-pdfs"] + ([] if run_tests else ["--no-run-tests"])
     proc = subprocess.run(
-        [otter_executable(), "assign", "--no-pdfs", staged.name, str(result)],
+        [otter_executable(), "assign", *flags, staged.name, str(result)],
         cwd=staged.parent,
         capture_output=True,
         text=True,

@@ -20,7 +20,7 @@ from scipy import stats
 
 from mlebook.models import Bernoulli, Categorical, Exponential, Gamma, Gaussian, Poisson
 
-settings.register_profile("book", deadline=None, max_examples=60, derandomize=True)
+settings.register_profile("book", deadline=None, max_examples=40, derandomize=True)
 settings.load_profile("book")
 
 

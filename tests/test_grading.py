@@ -133,7 +133,7 @@ def _hostile(out: Path, result: Path) -> dict:
             subs,
             kit.autograder_zip(result),
             grades / "scores.csv",
-            jobs=2,
+            jobs=3,  # the endless loop holds one job until the timeout
             timeout=TIMEOUT,
             memory_gb=MEMORY_GB,
         )
