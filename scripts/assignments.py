@@ -4,8 +4,7 @@ Usage: python scripts/assignments.py [--out dist/assignments] [MASTER.ipynb ...]
        (default: every assignments/*.ipynb)
 
 Runs `otter assign` on each master: the student version, its zip, and the autograder zip go to
-OUT/NAME/. The work is done by the package `coursekit` (see `coursekit.assign`), whose names
-are importable from here too.
+OUT/NAME/. The work is done by the package `coursekit` (see `coursekit.assign`).
 """
 
 from __future__ import annotations
@@ -14,31 +13,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from coursekit.assign import (
-    TEST_PACKAGES,
-    assign,
-    autograder_packages,
-    autograder_requirements,
-    autograder_zip,
-    masters,
-    otter_executable,
-    run,
-    stage,
-)
+from coursekit.assign import run
 from coursekit.paths import ROOT
-
-__all__ = [
-    "ROOT",
-    "TEST_PACKAGES",
-    "masters",
-    "autograder_packages",
-    "autograder_requirements",
-    "stage",
-    "otter_executable",
-    "assign",
-    "autograder_zip",
-    "main",
-]
 
 
 def main(argv: list[str] | None = None) -> int:

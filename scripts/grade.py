@@ -10,18 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from coursekit.grade import (  # noqa: F401  (re-exported for the tests and older callers)
-    DEFAULT_MEMORY_GB,
-    DEFAULT_TIMEOUT,
-    assignment_name_of_notebook,
-    assignment_name_of_zip,
-    find_autograder,
-    grade,
-    grade_one,
-    main,
-    sandbox_available,
-    submissions_in,
-)
+from coursekit.grade import main
 
 if __name__ == "__main__":
     sys.exit(main())
