@@ -3,8 +3,9 @@
 The book's benchmark, with targets, is ``benchmarks/run.py`` (``make bench``); this script adds
 the other models and the routine work around a fit. Run it with
 `.venv/bin/python benchmarks/bench_core.py`. For each task it prints the median time of
-mlebook, of the reference, and their ratio (below 1: mlebook is faster). Timings depend on
-the machine and are never asserted in the tests.
+mlebook, of the reference, and the median of their per-round ratios (below 1: mlebook is
+faster), timed by ``benchmarks/timing.py`` (one thread, rotating rounds). Timings depend on the
+machine and are never asserted in the tests.
 
 * log-likelihood of 10^6 observations: ``model.loglik`` against summing ``scipy.stats`` logpdf;
 * closed-form MLE: ``model.mle`` against ``scipy.stats.<dist>.fit`` (closed forms there too);
@@ -14,8 +15,11 @@ the machine and are never asserted in the tests.
 
 from __future__ import annotations
 
-import timeit
+# isort: off
+import timing  # first: it limits every BLAS to one thread before numpy is imported
 
+# isort: on
+import formats
 import numpy as np
 from scipy import optimize, stats
 
@@ -23,15 +27,18 @@ from mlebook import fit
 from mlebook.models import Bernoulli, Categorical, Exponential, Gaussian, Poisson
 
 
-def median_time(fn, repeat=5):
-    number = max(1, int(0.1 / max(timeit.timeit(fn, number=1), 1e-7)))
-    return float(np.median(timeit.repeat(fn, number=number, repeat=repeat)) / number)
-
-
-def row(task, t_ml, t_ref):
-    ratio = f"{t_ml / t_ref:>8.2f}" if t_ref else ""
-    ref = f"{t_ref * 1e3:>10.3f}ms" if t_ref else f"{'':>12}"
-    print(f"{task:<42}{t_ml * 1e3:>10.3f}ms{ref}{ratio}")
+def compare(task: str, ours, reference=None) -> None:
+    """Time mlebook (and the reference, if any) in rotating rounds and print one line."""
+    sides = {"mlebook": ours} | ({"reference": reference} if reference else {})
+    times, _ = timing.measure(sides, repeat=5, budget=0.1)
+    if reference is None:
+        print(f"{task:<48}{formats.seconds(float(np.median(times['mlebook']))):>12}")
+        return
+    r = timing.ratio(times, "mlebook", "reference")
+    print(
+        f"{task:<48}{formats.seconds(r['mlebook_s']):>12}{formats.seconds(r['reference_s']):>12}"
+        f"{formats.ratio(r):>20}"
+    )
 
 
 def main():
@@ -85,30 +92,28 @@ def main():
             None,
         ),
     ]
-    print(f"{'task':<42}{'mlebook':>12}{'reference':>12}{'ratio':>8}")
+    print(f"{'task':<48}{'mlebook':>12}{'reference':>12}{'ratio (IQR)':>20}")
     for name, model, params, logpdf, _, _, _ in cases:
         x = model.sample(params, 1_000_000, rng)
-        row(
+        compare(
             f"{name}: loglik, n = 10^6",
-            median_time(lambda: model.loglik(params, x)),
-            median_time(lambda: logpdf(x, params).sum(), repeat=3),
+            lambda: model.loglik(params, x),
+            lambda: logpdf(x, params).sum(),
         )
     for name, model, params, _, closed, _, _ in cases:
         x = model.sample(params, 100_000, rng)
-        row(
+        compare(
             f"{name}: closed-form MLE, n = 10^5",
-            median_time(lambda: model.mle(x)),
-            median_time(lambda: closed(x)) if closed else None,
+            lambda: model.mle(x),
+            closed and (lambda: closed(x)),
         )
     for name, model, params, logpdf, _, bounds, start in cases:
         x = model.sample(params, 10_000, rng)
         generic = None
         if bounds is not None:
             nll = lambda t: -logpdf(x, t[0] if len(t) == 1 else t).sum()
-            generic = median_time(
-                lambda: optimize.minimize(nll, start, method="L-BFGS-B", bounds=bounds)
-            )
-        row(f"{name}: numerical MLE + SEs, n = 10^4", median_time(lambda: fit(model, x)), generic)
+            generic = lambda: optimize.minimize(nll, start, method="L-BFGS-B", bounds=bounds)
+        compare(f"{name}: numerical MLE + SEs, n = 10^4", lambda: fit(model, x), generic)
 
 
 if __name__ == "__main__":

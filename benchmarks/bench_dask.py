@@ -1,6 +1,7 @@
 """The out-of-core benchmarks, each run in a fresh process (``benchmarks/run.py`` calls this).
 
-A fresh process per measurement, so that its peak resident memory is its own: it starts a
+A fresh process per measurement, so that its peak resident memory is its own (the time is
+taken by ``benchmarks/timing.py``, which also limits BLAS to one thread): it starts a
 ``dask.distributed.LocalCluster`` (worker processes, one thread each), warms the workers up
 with a tiny fit of the same kind (imports, first-call costs), reads the idle memory of the
 whole process tree (this process, the scheduler in it, and the workers), then times one fit
@@ -18,6 +19,10 @@ by ``benchmarks/run.py``; the Gaussian data are generated chunk by chunk inside 
 
 from __future__ import annotations
 
+# isort: off
+import timing  # first: it limits every BLAS to one thread before numpy is imported
+
+# isort: on
 import contextlib
 import json
 import logging
@@ -113,9 +118,7 @@ def logistic(folder: str, solver: str, workers: int) -> dict:
         fit(X[: X.chunks[0][0]], y[: y.chunks[0][0]])  # warm-up: one chunk
         idle = PeakMemory.now()
         with PeakMemory() as memory:
-            start = time.perf_counter()
-            params, n_iter = fit(X, y)
-            seconds = time.perf_counter() - start
+            seconds, (params, n_iter) = timing.once(lambda: fit(X, y))
     finally:
         client.close()
         cluster.close()
@@ -143,9 +146,7 @@ def gaussian(n: int, chunk: int, workers: int) -> dict:
         Gaussian().mle(data(2 * chunk))  # warm-up
         idle = PeakMemory.now()
         with PeakMemory() as memory:
-            start = time.perf_counter()
-            estimate = Gaussian().mle(data(n))
-            seconds = time.perf_counter() - start
+            seconds, estimate = timing.once(lambda: Gaussian().mle(data(n)))
     finally:
         client.close()
         cluster.close()

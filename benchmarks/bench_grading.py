@@ -12,11 +12,14 @@ The autograder is made by `otter assign` in a temporary folder first (untimed).
 
 from __future__ import annotations
 
+# isort: off
+import timing  # first: it limits every BLAS to one thread before numpy is imported
+
+# isort: on
 import argparse
 import json
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,9 +49,9 @@ def measure(quick: bool) -> dict:
         times, csvs = {}, {}
         for jobs in (1, 2):
             out = work / f"jobs{jobs}" / "scores.csv"
-            start = time.perf_counter()
-            rows = grade(subs, ag_zip, out, jobs=jobs)
-            times[jobs] = time.perf_counter() - start
+            times[jobs], rows = timing.once(
+                lambda jobs=jobs, out=out: grade(subs, ag_zip, out, jobs=jobs)
+            )
             csvs[jobs] = out.read_text()
             assert all(r["error"] == "" and r["total"] == r["possible"] for r in rows), rows
     return {

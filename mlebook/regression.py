@@ -83,20 +83,25 @@ def _check_prior(prior, prior_scale, allowed) -> float | None:
     return v.check_positive(prior_scale, "prior_scale")
 
 
-def _check_identified(D: np.ndarray, remedy: str) -> None:
-    """Without a prior the coefficients are identified only if the design has full column rank."""
-    n, k = D.shape
-    if n >= k:
+def _check_identified(D, remedy: str, gram: np.ndarray | None = None) -> None:
+    """Without a prior the coefficients are identified only if the design has full column rank.
+
+    ``gram`` is ``D'D`` when the caller has it already (a logistic fit's Hessian at zero is
+    ``D'D / 4``); then ``D`` may be a function that builds the design, called only in the rare
+    case the quick check below cannot decide.
+    """
+    if gram is not None or D.shape[0] >= D.shape[1]:
         # The rank comes from an SVD of D, which costs more than a Newton iteration. The
         # eigenvalues of the small matrix D'D are the squared singular values, computed to
         # within about n * eps of the largest: when the smallest is clearly positive (D's
         # condition number is below 1e4), the rank is surely full and the SVD can be skipped.
-        squared = np.linalg.eigvalsh(D.T @ D)
+        squared = np.linalg.eigvalsh(D.T @ D if gram is None else gram)
         if squared[0] > 1e-8 * squared[-1]:
             return
+    D = D() if callable(D) else D
     rank = np.linalg.matrix_rank(D)
-    if rank < k:
-        raise _not_identified(f"has rank {rank} below its {k} columns", remedy)
+    if rank < D.shape[1]:
+        raise _not_identified(f"has rank {rank} below its {D.shape[1]} columns", remedy)
 
 
 def _not_identified(what: str, remedy: str) -> ValueError:
@@ -505,32 +510,129 @@ def logistic_problem(design: ArrayLike, y: ArrayLike, precision: ArrayLike | Non
         precision = v.as_vector(precision, D.shape[1], "precision")
         if np.any(precision < 0):
             raise ValueError("precision must be non-negative")
-    return _logistic_problem(D, y, precision)
+    terms = _LogisticTerms(D, y, precision, intercept=False)
+    return terms.fun, terms.grad, terms.hess
 
 
-def _logistic_problem(D: np.ndarray, y: np.ndarray, precision: np.ndarray):
+#: When Newton's last step changed no linear predictor by more than this, the Hessian at the
+#: point before it gives the standard errors, to a factor within ``exp(+-SAME_WEIGHTS / 2)``
+#: (:meth:`_LogisticTerms.information`).
+SAME_WEIGHTS = 1e-10
+
+#: The weighted cross-product ``D' W D`` is accumulated over blocks of rows of about this many
+#: numbers (2 MB), so that each block of ``sqrt(W) X`` is written and read while in the cache.
+_GRAM_BLOCK = 2**18
+
+
+def _weighted_gram(X: np.ndarray, w: np.ndarray, intercept: bool) -> np.ndarray:
+    """``D' diag(w) D`` for weights ``w >= 0`` and the design ``D``: ``X`` after a column of ones
+    when ``intercept``.
+
+    The block of ``X`` is the symmetric rank-k update ``A'A`` by ``A = sqrt(w) X`` (NumPy hands
+    ``A.T @ A`` to BLAS ``syrk``: half the multiplications of a general matrix product), block
+    of rows by block of rows, so that neither ``D`` nor ``W X`` is ever formed whole; the
+    intercept's row is ``sum(w)`` and ``sqrt(w)' A``.
+    """
+    n, m = X.shape
+    rows = int(np.clip(_GRAM_BLOCK // m, 256, n))
+    root = np.sqrt(w)
+    buffer = np.empty((rows, m))
+    gram, edge = np.zeros((m, m)), np.zeros(m)
+    for start in range(0, n, rows):
+        stop = min(start + rows, n)
+        block, r = buffer[: stop - start], root[start:stop]
+        np.multiply(X[start:stop], r[:, None], out=block)
+        gram += block.T @ block
+        if intercept:
+            edge += r @ block
+    if not intercept:
+        return gram
+    out = np.empty((m + 1, m + 1))
+    out[0, 0], out[0, 1:], out[1:, 0], out[1:, 1:] = w.sum(), edge, edge, gram
+    return out
+
+
+class _LogisticTerms:
     """The negative log-posterior of a logistic regression, its gradient and its Hessian.
 
-    An observation's likelihood is ``sigmoid(eta)`` when ``y = 1`` and ``sigmoid(-eta)`` when
-    ``y = 0``: in one formula ``sigmoid((2y - 1) eta)``, one ``log_expit`` each. A Gaussian
-    prior with precisions ``P`` adds ``b'Pb / 2``. The Hessian ``X'WX + P``, with weights
-    ``w_i = p_i (1 - p_i)``, is the observed information plus the prior's curvature.
+    ``X`` holds the features and ``intercept`` says whether a column of ones comes first in the
+    design ``D``; the column is never stored. An observation's likelihood is ``sigmoid(eta)``
+    when ``y = 1`` and ``sigmoid(-eta)`` when ``y = 0``: in one formula ``sigmoid((2y - 1) eta)``,
+    one ``log_expit`` each. A Gaussian prior with precisions ``P`` adds ``b'Pb / 2``. The
+    Hessian ``D'WD + P``, with weights ``w_i = p_i (1 - p_i)``, is the observed information plus
+    the prior's curvature (:func:`_weighted_gram`).
+
+    Newton's method asks for the value, gradient and Hessian at the same points, so the linear
+    predictor, the probabilities and the Hessian of the last point are remembered (and those
+    of the point before, for :meth:`information`).
     """
-    sign = 2 * y - 1
-    eta = _remember_last(lambda b: D @ b)
-    prob = _remember_last(lambda b: expit(eta(b)))
 
-    def fun(b):
-        return -np.sum(log_expit(sign * eta(b))) + 0.5 * precision @ b**2
+    def __init__(self, X: np.ndarray, y: np.ndarray, precision: np.ndarray, intercept: bool):
+        self.X, self.y, self.precision, self.intercept = X, y, precision, intercept
+        self.sign = 2 * y - 1
+        self._at = self._before = None
 
-    def grad(b):
-        return D.T @ (prob(b) - y) + precision * b
+    def _point(self, b: np.ndarray) -> dict:
+        if self._at is None or not np.array_equal(b, self._at["b"]):
+            eta = self.X @ b[1:] if self.intercept else self.X @ b
+            if self.intercept:
+                eta += b[0]
+            self._before, self._at = self._at, {"b": b.copy(), "eta": eta}
+        return self._at
 
-    def hess(b):
-        p = prob(b)
-        return (D * (p * (1 - p))[:, None]).T @ D + np.diag(precision)
+    def eta(self, b: np.ndarray) -> np.ndarray:
+        """The linear predictor ``D b``."""
+        return self._point(b)["eta"]
 
-    return fun, grad, hess
+    def prob(self, b: np.ndarray) -> np.ndarray:
+        point = self._point(b)
+        if "p" not in point:
+            point["p"] = expit(point["eta"])
+        return point["p"]
+
+    def loglik(self, b: np.ndarray) -> float:
+        """The log-likelihood, without the prior."""
+        return float(np.sum(log_expit(self.sign * self.eta(b))))
+
+    def fun(self, b: np.ndarray) -> float:
+        return -self.loglik(b) + 0.5 * self.precision @ b**2
+
+    def grad(self, b: np.ndarray) -> np.ndarray:
+        residual = self.prob(b) - self.y
+        slope = self.X.T @ residual
+        if self.intercept:
+            slope = np.concatenate([[residual.sum()], slope])
+        return slope + self.precision * b
+
+    def hess(self, b: np.ndarray) -> np.ndarray:
+        point = self._point(b)
+        if "H" not in point:
+            p = self.prob(b)
+            point["H"] = _weighted_gram(self.X, p * (1 - p), self.intercept)
+            point["H"][np.diag_indices_from(point["H"])] += self.precision
+        return point["H"].copy()
+
+    def information(self, b: np.ndarray) -> np.ndarray:
+        """The Hessian at ``b`` (the estimate), or the one already computed at the point before
+        when the step from there changed no linear predictor by more than ``SAME_WEIGHTS``.
+
+        Each weight ``w = p (1 - p)`` then changed by a factor within ``exp(+-SAME_WEIGHTS)``
+        (``d log w / d eta = 1 - 2p`` lies in ``(-1, 1)``), so the Hessian ``D'WD + P`` did too,
+        in the order of positive semi-definite matrices, and every standard error by a factor
+        within ``exp(+-SAME_WEIGHTS / 2)``. Newton's last step is often that small, and then
+        one pass over the data is saved.
+        """
+        last = self._at
+        point = self._point(b)
+        before = self._before if point is last else last
+        if (
+            "H" not in point
+            and before is not None
+            and "H" in before
+            and np.max(np.abs(point["eta"] - before["eta"])) <= SAME_WEIGHTS
+        ):
+            point["H"] = before["H"]
+        return self.hess(b)
 
 
 class LogisticRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
@@ -569,7 +671,9 @@ class LogisticRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
     se_, cov_ : ndarray
         From the inverse of the observed information (the Hessian of the negative log-likelihood,
         plus the prior's curvature for a Gaussian prior). NaN for a Laplace prior, whose
-        penalty has no curvature at zero.
+        penalty has no curvature at zero. When Newton's last step changed no linear predictor
+        by more than ``SAME_WEIGHTS`` (1e-10), the Hessian of the iterate before it is used,
+        which changes every standard error by a factor within ``exp(+-5e-11)``.
     loglik_ : float
         The log-likelihood (without the prior) at the estimate.
     nobs_, n_features_in_ : int
@@ -617,33 +721,37 @@ class LogisticRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
         if chunked.is_dask_array(X) or chunked.is_dask_array(y):
             return self._fit_chunked(X, y, scale)
         X, y = self._check_xy(X, y, "binary")
-        D = _design(X, self.fit_intercept)
-        n, k = D.shape
+        n, k = X.shape[0], X.shape[1] + int(self.fit_intercept)
         penalized = np.ones(k)
         penalized[0] = 0.0 if self.fit_intercept else 1.0
-        if scale is None:
-            _check_identified(D, "a prior")
 
         if self.prior == "laplace":
+            D = _design(X, self.fit_intercept)
             trace = self._coordinate_descent(D, y, penalized / scale)
+            self.loglik_ = float(np.sum(log_expit((2 * y - 1) * (D @ trace.x))))
             cov = np.full((k, k), np.nan)
         else:
             precision = penalized / scale**2 if scale is not None else np.zeros(k)
-            fun, grad, hess = _logistic_problem(D, y, precision)
-            trace = self._newton(fun, grad, hess, np.zeros(k))
+            terms = _LogisticTerms(X, y, precision, self.fit_intercept)
+            start = np.zeros(k)
+            if scale is None:  # the Hessian at 0 is D'D / 4: the rank check, and Newton's first
+                _check_identified(
+                    lambda: _design(X, self.fit_intercept), "a prior", 4.0 * terms.hess(start)
+                )
+            trace = self._newton(terms.fun, terms.grad, terms.hess, start)
             if scale is None and (
                 trace is None
                 or not trace.converged
-                or np.max(np.abs(D @ trace.x)) >= SUSPICIOUS_ETA
+                or np.max(np.abs(terms.eta(trace.x))) >= SUSPICIOUS_ETA
             ):
-                self._check_separation(D, y)
+                self._check_separation(_design(X, self.fit_intercept), y)
             if trace is None:
                 raise self._singular()
-            cov = inverse_information(hess(trace.x))
+            cov = inverse_information(terms.information(trace.x))
+            self.loglik_ = terms.loglik(trace.x)
 
         self._store(trace.x, X.shape[1])
         self.classes_ = np.array([0, 1])
-        self.loglik_ = float(np.sum(log_expit((2 * y - 1) * (D @ trace.x))))
         self.cov_ = cov
         self.se_ = np.sqrt(np.diag(cov))
         self.nobs_, self.n_iter_, self.converged_ = n, trace.n_iter, trace.converged
@@ -738,7 +846,7 @@ class LogisticRegression(_NewtonRegression, ClassifierMixin, BaseEstimator):
         minimized by cyclic coordinate descent with soft thresholding, then step halving."""
         k = D.shape[1]
         params = np.zeros(k)
-        nll = _logistic_problem(D, y, np.zeros(k))[0]
+        nll = _LogisticTerms(D, y, np.zeros(k), intercept=False).fun
 
         def objective(b):
             return nll(b) + l1 @ np.abs(b)
@@ -810,9 +918,10 @@ def _logistic_block(X: np.ndarray, y: np.ndarray, b: np.ndarray, intercept: bool
     """One row block's share of the chunked logistic fit at ``b``, packed in one vector: the
     negative log-likelihood, its gradient, its Hessian (row by row), and the largest
     ``|linear predictor|``."""
-    D = _design(X, intercept)
-    fun, grad, hess = _logistic_problem(D, y, np.zeros(b.size))
-    return np.concatenate([[fun(b)], grad(b), hess(b).ravel(), [np.max(np.abs(D @ b))]])
+    terms = _LogisticTerms(X, y, np.zeros(b.size), intercept)
+    return np.concatenate(
+        [[terms.fun(b)], terms.grad(b), terms.hess(b).ravel(), [np.max(np.abs(terms.eta(b)))]]
+    )
 
 
 def _add_blocks(parts: list[np.ndarray]) -> np.ndarray:

@@ -8,6 +8,7 @@ from scipy.special import expit, logit
 from sklearn.linear_model import LogisticRegression as SkLogistic
 from sklearn.linear_model import Ridge
 
+from mlebook import optim, regression
 from mlebook.regression import LinearRegression, LogisticRegression, SeparationError
 
 
@@ -247,3 +248,50 @@ def test_an_ill_conditioned_design_of_full_rank_is_identified(logistic_data):
     np.testing.assert_allclose(scaled.se_[1:] * scale, plain.se_[1:], rtol=1e-7)
     ref = sm.Logit(y, sm.add_constant(X * scale)).fit(disp=0, tol=1e-12)
     np.testing.assert_allclose(scaled.se_, ref.bse, rtol=1e-6)
+
+
+@pytest.mark.parametrize("intercept", [True, False])
+def test_the_weighted_cross_product_by_blocks_equals_the_direct_one(rng, monkeypatch, intercept):
+    """D'WD by a symmetric rank-k update of sqrt(w) X, block by block (blocks of 256 rows here,
+    the last one short), without forming D: the direct product to rounding error."""
+    monkeypatch.setattr(regression, "_GRAM_BLOCK", 256 * 4)
+    X, w = rng.normal(size=(1000, 4)), rng.random(1000) / 4
+    D = np.column_stack([np.ones(1000), X]) if intercept else X
+    gram = regression._weighted_gram(X, w, intercept)
+    np.testing.assert_allclose(gram, (D * w[:, None]).T @ D, rtol=1e-13, atol=1e-13)
+    assert np.array_equal(gram, gram.T)
+
+
+def test_the_standard_errors_are_those_of_the_information_at_the_estimate(rng):
+    """When Newton's last step moved no linear predictor by more than SAME_WEIGHTS, the
+    Hessian of the iterate before it stands in: every weight p(1 - p), hence the information
+    and each variance, is then within a factor exp(+-SAME_WEIGHTS) of its value at the
+    estimate. Either way the standard errors are those of the exact information there."""
+    reused = 0
+    for n, d in [(3000, 3), (20_000, 5), (400, 8)]:
+        X = rng.normal(size=(n, d))
+        y = (rng.random(n) < expit(0.2 + X @ rng.normal(scale=0.5, size=d))).astype(float)
+        model = LogisticRegression().fit(X, y)
+        terms = regression._LogisticTerms(X, y, np.zeros(d + 1), intercept=True)
+        exact = np.sqrt(np.diag(np.linalg.inv(terms.hess(model.params_))))
+        np.testing.assert_allclose(model.se_, exact, rtol=1e-10)
+        # was the Hessian before the last step used? (then the last step was that small)
+        trace = optim.newton(terms.grad, terms.hess, np.zeros(d + 1), fun=terms.fun)
+        step = X @ (trace.path[-1] - trace.path[-2])[1:] + (trace.path[-1] - trace.path[-2])[0]
+        reused += bool(np.max(np.abs(step)) <= regression.SAME_WEIGHTS)
+    assert reused >= 1  # the shortcut is exercised
+
+
+def test_the_rank_check_comes_from_the_first_hessian():
+    """Without a prior, the Hessian at zero is D'D / 4, whose eigenvalues decide the rank
+    when D is well conditioned; the design is built (for the SVD) only when they cannot."""
+    X = np.column_stack([np.arange(10.0), 2 * np.arange(10.0)])  # collinear columns
+    y = np.r_[np.zeros(5), np.ones(5)]
+    y[[2, 7]] = y[[7, 2]]
+    with pytest.raises(ValueError, match="rank 2 below its 3 columns"):
+        LogisticRegression().fit(X, y)
+    built = []
+    regression._check_identified(
+        lambda: built.append(1), "a prior", np.diag([4.0, 2.0, 1.0])
+    )  # well conditioned: decided without the design
+    assert built == []
