@@ -1,9 +1,10 @@
 """Grade a folder of submitted notebooks (`make grade`): a thin entry point to
-:mod:`coursekit.grade`, which documents the options, the sandbox and the CSV.
+:mod:`coursekit.grade`, which documents the options, the roster, the sandbox, the CSV and the
+feedback.
 
 Usage:
-  python scripts/grade.py SUBMISSIONS [--assignment NAME | --autograder ZIP] [--out CSV]
-                          [--jobs N] [--timeout SECONDS] [--memory GB]
+  python scripts/grade.py SUBMISSIONS [--assignment NAME | --autograder ZIP] [--roster CSV]
+                          [--out CSV] [--jobs N] [--timeout SECONDS] [--memory GB]
 """
 
 from __future__ import annotations

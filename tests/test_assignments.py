@@ -327,7 +327,8 @@ def _grade(master, generated, out):
     grader.grade(subs, kit.autograder_zip(result), out_csv, jobs=2)
     with out_csv.open() as f:
         rows = {row["student"]: row for row in csv.DictReader(f)}
-    feedback = {p.stem: p.read_text() for p in (out_csv.parent / "scores-feedback").glob("*.txt")}
+    instructor = out_csv.parent / "scores-feedback" / "instructor"  # everything, hidden included
+    feedback = {p.stem: p.read_text() for p in instructor.glob("*.txt")}
     return rows, feedback
 
 

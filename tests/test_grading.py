@@ -1,4 +1,4 @@
-"""The grader survives a real class (coursekit/grade.py, `make grade`).
+"""The grader survives a real class (coursekit.grade, `make grade`).
 
 Hostile submissions of the first assignment are graded in one call, two at a time, with short
 limits: an endless loop (it times out and its processes are killed), a kernel that exits, a
@@ -11,17 +11,33 @@ comparisons patched, are graded with every assignment's other submissions
 (tests/test_assignments.py) and checked here.
 A parallel grading writes the same CSV as a serial one.
 
+Real-world submissions of the first assignment are graded in one call too, two at a time,
+against a roster, under the file names of Canvas and Moodle downloads: a notebook without
+otter's metadata (answers pasted into a new one) and a broken draft of the same student, a
+renamed notebook with its answers in other numeric forms (a 0-d array, a sympy Rational, an
+array for a pair, a sympy expression), one exported from Colab, and, under a name no student of
+the roster has, the typical mistake with a failing first cell and a failing last one; one
+student of the roster submitted nothing. The transport of numbers in their natural forms is
+also checked on a kernel directly, and an interrupted `make grade` keeps the rows it graded.
+
 The sandbox tests are skipped where bubblewrap cannot run, unless MLEBOOK_REQUIRE_SANDBOX=1
 (CI sets it), which makes its absence a failure.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import io
+import json
 import os
 import shutil
+import signal
 import socket
+import subprocess
+import sys
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -37,6 +53,7 @@ from test_assignments import (  # noqa: F401  (generated, graded: fixtures)
     kit,
 )
 
+from coursekit import child, transport
 from coursekit import grade as grader
 
 FIRST = MASTERS[0]
@@ -272,3 +289,412 @@ def test_without_a_sandbox_grading_warns_and_notes_it_beside_the_csv(generated, 
     assert rows[0]["error"] and rows[0]["total"] == 0
     assert "WITHOUT isolation" in capsys.readouterr().err
     assert "WITHOUT isolation" in (tmp_path / "grades" / "scores.csv.txt").read_text()
+
+
+# --------------------------------------------------------------------------- real-world submissions
+ROSTER = """\
+id,name,email
+1042,"Neyman, Jerzy",jneyman@example.org
+1043,"Fisher, Ronald",rfisher@example.org
+2044,Egon Pearson,epearson@example.org
+3001,"Le Cam, Lucien",llecam@example.org
+"""
+
+#: The first assignment's answers in other natural forms, by a line of the answer cell.
+FORMS = {
+    "def bernoulli_loglik(p, x):": (
+        "import sympy\n\n\n"
+        "def bernoulli_loglik(p, x):\n"
+        "    x, p = np.asarray(x, dtype=float), float(p)\n"
+        "    return np.array(np.sum(x * np.log(p) + (1 - x) * np.log1p(-p)))  # a 0-d array\n"
+    ),
+    "def bernoulli_mle(x):": (
+        "def bernoulli_mle(x):\n"
+        "    return sympy.Rational(int(np.sum(x)), len(x))  # k/n, exactly\n\n\n"
+        "p_hat = bernoulli_mle(flips)\n"
+    ),
+    "def gaussian_mle(x):": (
+        "def gaussian_mle(x):\n"
+        "    x = np.asarray(x, dtype=float)\n"
+        "    return np.array([x.mean(), np.mean((x - x.mean()) ** 2)])  # an array, not a tuple\n"
+    ),
+    "ratio = ": (
+        "k, n = int(flips.sum()), flips.size\n"
+        "# a numeric sympy expression, exp(k log p + (n - k) log(1 - p) + n log 2)\n"
+        "ratio = sympy.exp(k * sympy.log(p_hat) + (n - k) * sympy.log(1 - p_hat)"
+        " + n * sympy.log(2))\n"
+    ),
+}
+COLAB_MOUNT = "from google.colab import drive\ndrive.mount('/content/drive')\n"
+
+
+def _answers_replaced(nb, forms):
+    nb = nbformat.from_dict(json.loads(json.dumps(nb)))
+    replaced = 0
+    for cell in nb.cells:
+        for line, source in forms.items():
+            if cell.cell_type == "code" and line in cell.source:
+                cell.source = source
+                replaced += 1
+    assert replaced == len(forms)
+    return nb
+
+
+def _pasted(solution):
+    """The answers pasted into a new notebook: the set-up and answer cells, no otter metadata,
+    no tags, no otter cell and no checks."""
+    keep = [
+        c.source
+        for c in solution.cells
+        if c.cell_type == "code" and "otter" not in c.source and "grader." not in c.source
+    ]
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in keep])
+    nb.metadata = {"kernelspec": {"name": "python3", "display_name": "Python 3"}}
+    return nb
+
+
+def _colab(nb, name: str) -> dict:
+    """The notebook as Colab exports it: Colab's metadata and cell ids, no otter metadata, no
+    tags, a first cell installing otter, and the error its otter cell raised on Colab."""
+    cells = [{"cell_type": "code", "source": "%pip install otter-grader", "metadata": {}}]
+    cells += [dict(c) for c in nb.cells]
+    for i, cell in enumerate(cells):
+        cell.pop("id", None)
+        cell["metadata"] = {"id": f"c{i:04d}"}
+        if cell["cell_type"] == "code":
+            cell["execution_count"], cell["outputs"] = None, []
+            if "otter.Notebook" in cell["source"]:
+                cell["outputs"] = [
+                    {
+                        "output_type": "error",
+                        "ename": "ValueError",
+                        "evalue": "Tests directory ./tests does not exist",
+                        "traceback": [],
+                    }
+                ]
+    metadata = {
+        "colab": {"provenance": [], "name": name},
+        "kernelspec": {"name": "python3", "display_name": "Python 3"},
+        "language_info": {"name": "python"},
+    }
+    return {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 0}
+
+
+def _variants(out: Path, result: Path) -> dict:
+    subs = out / "downloads"
+    moodle = subs / "Egon Pearson_2044_assignsubmission_file_"
+    moodle.mkdir(parents=True)
+    solution = nbformat.read(result / "autograder" / FIRST.name, as_version=4)
+    student = nbformat.read(result / "student" / FIRST.name, as_version=4)
+    answered = fill_in(student, solution)
+    stray = fill_in(student, solution, MISTAKES[FIRST.stem])
+    stray.cells.insert(0, nbformat.v4.new_code_cell(COLAB_MOUNT))
+    stray.cells.append(nbformat.v4.new_code_cell("print(no_such_name)"))
+    files = {
+        # Canvas: answers pasted into a new notebook; a late copy, renamed by the browser,
+        # with its answers in other numeric forms
+        "neymanjerzy_1042_5551_01_likelihood_mle.ipynb": _pasted(solution),
+        "fisherronald_late_1043_5552_01_likelihood_mle (1).ipynb": _answers_replaced(
+            solution, FORMS
+        ),
+        # a name no student has; the typical mistake, its first cell fails, and a later one
+        "stray notebook.ipynb": stray,
+    }
+    for name, nb in files.items():
+        nbformat.write(nb, subs / name)
+    colab = _colab(answered, "Copy of 01_likelihood_mle.ipynb")
+    (moodle / "Copy of 01_likelihood_mle.ipynb").write_text(json.dumps(colab))
+    (subs / "neymanjerzy_1042_5560_draft.ipynb").write_text("{ not a notebook")
+    roster = out / "roster.csv"
+    roster.write_text(ROSTER)
+    grades = out / "grades" / "scores.csv"
+    ag_zip = kit.autograder_zip(result)
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        rows = grader.grade(subs, ag_zip, grades, jobs=2, roster=roster)
+    feedback = grades.parent / "scores-feedback"
+    return {
+        "show_hidden": child.autograder_config(ag_zip).get("show_hidden"),
+        "rows": rows,
+        "csv": grades.read_text(),
+        "stderr": stderr.getvalue(),
+        "student": {p.stem: p.read_text() for p in (feedback / "student").glob("*.txt")},
+        "instructor": {p.stem: p.read_text() for p in (feedback / "instructor").glob("*.txt")},
+        "records": {
+            p.stem: json.loads(p.read_text()) for p in (feedback / "instructor").glob("*.json")
+        },
+    }
+
+
+@pytest.fixture(scope="session")
+def variants(generated, shared):  # noqa: F811
+    return shared("grading-variants", lambda out: _variants(out, generated[FIRST.stem]))
+
+
+def _by_id(variants) -> dict:
+    return {r["student"] or r["file"]: r for r in variants["rows"]}
+
+
+def test_metadata_less_renamed_and_colab_submissions_get_full_marks(variants):
+    rows = _by_id(variants)
+    # pasted into a new notebook; renamed (and in other numeric forms); exported from Colab
+    for sid in ("1042", "1043", "2044"):
+        assert _full_marks(rows[sid]), (rows[sid], variants["instructor"][sid])
+    assert rows["1043"]["file"].endswith("01_likelihood_mle (1).ipynb")
+    # Colab's `%pip install otter-grader` was not run, and the student is told so
+    assert "%pip install otter-grader" in variants["student"]["2044"]
+
+
+def test_answers_in_other_numeric_forms_get_full_marks(variants):
+    # a 0-d array, a sympy Rational, an array for a pair, a numeric sympy expression
+    row = _by_id(variants)["1043"]
+    assert _full_marks(row), (row, variants["instructor"]["1043"])
+
+
+def test_the_roster_maps_canvas_and_moodle_file_names_to_students(variants):
+    rows = variants["rows"]
+    assert [r["student"] for r in rows] == ["1042", "1043", "2044", "3001", ""]
+    names = {r["student"]: r["name"] for r in rows}
+    assert names["1042"] == "Neyman, Jerzy" and names["2044"] == "Egon Pearson"
+    files = {r["student"]: r["file"] for r in rows}
+    assert files["2044"] == (
+        "Egon Pearson_2044_assignsubmission_file_/Copy of 01_likelihood_mle.ipynb"
+    )
+    # Neyman's two files are both graded: the broken draft and the notebook, which is kept
+    neyman = _by_id(variants)["1042"]
+    assert neyman["file"] == "neymanjerzy_1042_5551_01_likelihood_mle.ipynb"
+    assert "2 files" in neyman["note"] and "neymanjerzy_1042_5560_draft.ipynb" in neyman["note"]
+    assert "could not be graded" in variants["instructor"]["1042"]
+
+
+def test_an_unmatched_file_is_graded_and_reported(variants):
+    row = _by_id(variants)["stray notebook.ipynb"]
+    assert row["student"] == "" and row["note"] == "matches no student of the roster"
+    assert 0 < float(row["total"]) < float(row["possible"])  # the typical mistake
+    assert "stray notebook.ipynb" in variants["stderr"]
+
+
+def test_a_roster_student_without_a_submission_gets_a_row(variants):
+    row = _by_id(variants)["3001"]
+    assert row["note"] == "no submission" and row["file"] == "" and row["error"] == ""
+    assert float(row["total"]) == 0 and float(row["possible"]) > 0
+    assert "No submission" in variants["student"]["3001"]
+
+
+def test_the_csv_gives_each_questions_points(variants):
+    header = variants["csv"].splitlines()[0].split(",")
+    questions = [h for h in header if h.startswith("q") and not h.endswith("_max")]
+    assert header[:4] == ["student", "total", "possible", "percent"] and header[-1] == "error"
+    assert len(questions) >= 3 and all(f"{q}_max" in header for q in questions)
+    for row in variants["rows"]:
+        maxima = [float(row[f"{q}_max"]) for q in questions]
+        assert all(m > 0 for m in maxima) and sum(maxima) == float(row["possible"])
+        assert all(0 <= float(row[q]) <= float(row[f"{q}_max"]) for q in questions)
+    # the CSV on disk is the rows returned
+    on_disk = list(csv.DictReader(variants["csv"].splitlines()))
+    assert [r["student"] for r in on_disk] == [r["student"] for r in variants["rows"]]
+
+
+def test_a_failing_set_up_cell_is_in_the_csv_and_every_failing_cell_in_the_feedback(variants):
+    row = _by_id(variants)["stray notebook.ipynb"]
+    assert row["error"].startswith("cell 1 raised ModuleNotFoundError"), row["error"]
+    student = variants["student"]["stray notebook"]
+    assert "cell 1 (`from google.colab import drive`): ModuleNotFoundError" in student
+    assert "(`print(no_such_name)`): NameError: name 'no_such_name' is not defined" in student
+    assert "NameError" in variants["instructor"]["stray notebook"]
+
+
+def test_the_student_copy_has_no_hidden_test_message_the_instructor_copy_has(variants):
+    assert variants["show_hidden"] is False  # in the assignment's configuration
+    row = _by_id(variants)["stray notebook.ipynb"]
+    question = MISTAKES[FIRST.stem][2]
+    assert float(row[question]) < float(row[f"{question}_max"])
+    student = variants["student"]["stray notebook"]
+    instructor = variants["instructor"]["stray notebook"]
+    (result,) = variants["records"]["stray notebook"]["files"].values()
+    hidden = [t for t in result["tests"][question] if t["hidden"] and not t["passed"]]
+    public = [t for t in result["tests"][question] if not t["hidden"] and not t["passed"]]
+    assert hidden and public
+    for test in hidden:
+        message = test["short"].splitlines()[0]
+        assert message and message in instructor and message not in student
+    assert "hidden test 1: failed" in student
+    for test in public:  # the public tests' messages are the students' to read
+        assert test["short"].splitlines()[0] in student
+
+
+def test_the_student_copy_shows_hidden_messages_only_when_the_assignment_allows_it():
+    failed = "❌ Test case failed\nError at line 4 in test q1:\n  assert {}\nAssertionError: {}"
+    result = {
+        "scores": {"q1": (1.0, 3.0)},
+        "summary": {"q1": "q1 results: ..."},
+        "tests": {
+            "q1": [
+                {"hidden": False, "passed": True, "message": "", "short": ""},
+                {
+                    "hidden": False,
+                    "passed": False,
+                    "message": failed.format("public_check", "the public message"),
+                    "short": "AssertionError: the public message",
+                },
+                {
+                    "hidden": True,
+                    "passed": False,
+                    "message": failed.format("secret_check", "the hidden message"),
+                    "short": "AssertionError: the hidden message",
+                },
+            ]
+        },
+        "cells": [],
+        "skipped": [],
+        "error": "",
+    }
+    points = {"q1": 3.0}
+    closed = grader.student_feedback(result, points, "mle-01", show_hidden=False)
+    shown = grader.student_feedback(result, points, "mle-01", show_hidden=True)
+    for text in (closed, shown):
+        assert "mle-01: 1 / 3 points" in text and "q1: 1 / 3 points" in text
+        assert "public test 1: passed" in text and "public test 2: failed" in text
+        assert "the public message" in text and "hidden test 1: failed" in text
+        assert "secret_check" not in text  # a hidden test's code is never shown
+    assert "the hidden message" not in closed
+    assert "AssertionError: the hidden message" in shown
+
+
+def test_package_installations_are_not_run_while_grading():
+    nb = {
+        "cells": [
+            {"cell_type": "code", "source": "%pip install otter-grader\nimport numpy"},
+            {"cell_type": "code", "source": "!pip install -q mlebook\n!ls", "metadata": {}},
+            {"cell_type": "code", "source": ["!python -m pip install -U numpy"]},
+            {"cell_type": "markdown", "source": "!pip install in markdown is text"},
+            {"cell_type": "code", "source": "x = 1  # !pip install nothing", "metadata": {}},
+        ]
+    }
+    cells, skipped = child.code_cells(nb, {"seed": 7, "seed_variable": "SEED"})
+    assert [c["source"] for c in cells] == [
+        "SEED = 7\npass\nimport numpy",
+        "SEED = 7\npass\n!ls",
+        "SEED = 7\npass",
+        "SEED = 7\nx = 1  # !pip install nothing",
+    ]
+    assert skipped == [
+        "cell 1: %pip install otter-grader",
+        "cell 2: !pip install -q mlebook",
+        "cell 3: !python -m pip install -U numpy",
+    ]
+    # without otter's tags, the first code cell is the set-up
+    assert [c["setup"] for c in cells] == [True, False, False, False]
+
+
+NUMBERS = """\
+import decimal, fractions
+import numpy as np
+import sympy
+
+zero_d = np.array(np.mean([1.0, 2.0]))
+f32, i64, u8, yes = np.float32(0.25), np.int64(7), np.uint8(3), np.bool_(True)
+half, root, twelve = sympy.Rational(1, 2), sympy.sqrt(2) / 2, sympy.Integer(12)
+eighth, quarter, tenth = sympy.Float("0.125"), fractions.Fraction(1, 4), decimal.Decimal("0.1")
+pair = (np.array(1.0), sympy.Rational(3, 2))
+matrix = sympy.Matrix([[1, sympy.Rational(1, 2)], [0, 2]])
+objects = np.array([sympy.Rational(1, 4), sympy.sqrt(4)], dtype=object)
+
+
+def m_step(x, resp):  # (weights, means, variances) as the rows of a (3, 2) array
+    nk = resp.sum(axis=0)
+    means = resp.T @ x / nk
+    return np.vstack([nk / x.size, means, (resp * (x[:, None] - means) ** 2).sum(0) / nk])
+
+
+class Sub(np.float64):
+    def __eq__(self, other):
+        return True
+
+
+symbol, imaginary, sub = sympy.Symbol("t") + 1, sympy.sqrt(-2), Sub(0.5)
+"""
+
+
+def test_the_transport_turns_numbers_in_any_natural_form_into_plain_values(tmp_path):
+    import numpy as np
+
+    runner = child.Runner(tmp_path)
+    try:
+        assert not [o for o in runner.run(NUMBERS) if o["output_type"] == "error"]
+        env = transport.Namespace(transport.Kernel(runner, memory_gb=4.0))
+        expected = {
+            "zero_d": (float, 1.5),
+            "f32": (float, 0.25),
+            "i64": (int, 7),
+            "u8": (int, 3),
+            "yes": (bool, True),
+            "half": (float, 0.5),
+            "root": (float, np.sqrt(2) / 2),
+            "twelve": (int, 12),
+            "eighth": (float, 0.125),
+            "quarter": (float, 0.25),
+            "tenth": (float, 0.1),
+        }
+        for name, (kind, value) in expected.items():
+            got = env.get(name)
+            assert type(got) is kind and got == value, (name, got)
+            assert isinstance(got, (int, float, np.floating))  # the masters' check
+        assert env.get("pair") == (1.0, 1.5) and type(env.get("pair")[1]) is float
+        assert np.array_equal(env.get("matrix"), [[1.0, 0.5], [0.0, 2.0]])
+        assert env.get("matrix").dtype == float and env.get("matrix").shape == (2, 2)
+        assert np.array_equal(env.get("objects"), [0.25, 2.0])
+        # an M-step returning a (3, 2) array: unpacked as three rows, as the tests do
+        x = np.array([-3.0, -1.0, 2.0, 4.0, 6.0])
+        resp = np.array([[1, 0], [1, 0], [0, 1], [0, 1], [0, 1]], dtype=float)
+        result = env.get("m_step")(x, resp)
+        assert type(result) is np.ndarray and result.shape == (3, 2)
+        w, m, v = (np.asarray(a, dtype=float) for a in result)
+        assert np.allclose(w, [0.4, 0.6]) and np.allclose(m, [-2, 4])
+        assert np.allclose(v, [1, 8 / 3])
+        # what is not a number stays opaque: equal to nothing, not a float
+        for name in ("symbol", "imaginary", "sub"):
+            got = env.get(name)
+            assert type(got) is transport.Opaque and got != 0.5, (name, got)
+    finally:
+        runner.close()
+
+
+def test_an_interrupted_run_keeps_the_rows_it_graded(generated, tmp_path):  # noqa: F811
+    # the first submission is graded; the second runs until `make grade` is interrupted
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    answer = "def bernoulli_mle(x):\n    return sum(x) / len(x)\n"
+    tag = str(uuid.uuid4().int % 10**9 + 10**9)
+    endless = f"import subprocess, time\nsubprocess.Popen(['sleep', '{tag}'])\ntime.sleep(600)\n"
+    for name, source in (("a", answer), ("b", endless)):
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
+        nbformat.write(nb, subs / f"{name}.ipynb")
+    out = tmp_path / "grades" / "scores.csv"
+    cmd = [sys.executable, str(grader.ROOT / "scripts" / "grade.py"), str(subs), "--jobs", "1"]
+    cmd += ["--autograder", str(kit.autograder_zip(generated[FIRST.stem])), "--out", str(out)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while not (_lines(out) >= 2 and _sleeping(tag)):
+            assert proc.poll() is None and time.monotonic() < deadline, proc.communicate()
+            time.sleep(0.2)
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130 and "interrupted" in stderr, stderr
+    rows = list(csv.DictReader(out.read_text().splitlines()))
+    assert [r["student"] for r in rows] == ["a"]
+    assert rows[0]["error"] == "" and float(rows[0]["q2"]) > 0 and float(rows[0]["total"]) > 0
+    time.sleep(1)
+    assert not _sleeping(tag)  # the second submission's processes were killed
+
+
+def _lines(path: Path) -> int:
+    return len(path.read_text().splitlines()) if path.exists() else 0
+
+
+def _sleeping(tag: str) -> bool:
+    return any(p.name.isdigit() and f"sleep {tag}" in _cmdline(p) for p in Path("/proc").iterdir())
