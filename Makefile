@@ -1,8 +1,15 @@
 # The book's commands. Each sets up .venv (once, and again when requirements change) first.
 #   make book         build the static site into _build/html (warnings are errors)
+#   make pdf          build the whole book as one PDF, _build/pdf/mlebook.pdf (xelatex; needs TeX
+#                     Live, see README.md); unresolved references or missing glyphs fail it
+#   make site         the site as published: the book, its PDF beside it, and the student edition
+#                     (with its own PDF) in _build/html/student
 #   make test         lint, then run the whole test suite on every core (pytest-xdist): package,
 #                     notebooks (nbval), book build, site in a browser, student edition (no
 #                     solution leaks), assignments graded end to end, ruff
+#   make test-editions  build both PDFs (full and student edition) and test them, and run
+#                     axe-core on every page of the student edition (a few minutes; CI runs it
+#                     after make test)
 #   make lint         ruff check and ruff format --check (configuration in pyproject.toml)
 #   make format       apply ruff's safe fixes and its formatter to the code and the notebooks
 #   make execute      re-execute every notebook (chapters, appendix) in place, to refresh outputs
@@ -11,20 +18,29 @@
 #                     execution and a book build, into benchmarks/results/ (a few minutes);
 #                     then write the table into README.md and re-execute the appendix page
 # For instructors (see instructor_guide.md):
-#   make student      build the student edition (no solutions) into _build/student/html, and the
-#                     student notebooks into _build/student/notebooks
+#   make student      build the student edition (no solutions) into _build/student/html, with its
+#                     PDF, and the student notebooks into _build/student/notebooks
 #   make assignments  run otter assign on every assignments/*.ipynb into dist/assignments/
-#   make grade SUBMISSIONS=folder [ASSIGNMENT=name] [JOBS=n] [TIMEOUT=seconds] [MEMORY=GB]
-#                     grade a folder of submitted notebooks (no Docker) into dist/grades/NAME.csv,
-#                     each in a sandbox (bubblewrap) with a timeout (default 300 s) and a memory
-#                     cap (default 4 GB), JOBS at a time (default: the number of cores)
+#   make grade SUBMISSIONS=folder [ASSIGNMENT=name] [ROSTER=roster.csv] [OUT=file.csv]
+#              [JOBS=n] [TIMEOUT=seconds] [MEMORY=GB]
+#                     grade a folder of submitted notebooks (no Docker) into dist/grades/NAME.csv
+#                     (a row per student, written as grading proceeds) and NAME-feedback/
+#                     (student/ and instructor/ copies), each in a sandbox (bubblewrap) with a
+#                     timeout (default 300 s) and a memory cap (default 4 GB), JOBS at a time
+#                     (default: the number of cores); ROSTER maps the file names of Canvas and
+#                     Moodle downloads to student IDs (format: instructor_guide.md)
 
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# axe-core, the accessibility engine the site tests run in Chromium (tests/accessibility.py),
+# from the npm registry with Node.js's npm; its version is in its path, so that changing it here
+# installs it. Only `make test` needs it.
+AXE_CORE := 4.14.1
+AXE := $(VENV)/axe-core-$(AXE_CORE)/node_modules/axe-core/axe.min.js
 
-.PHONY: book test lint format execute lab bench clean student assignments grade
+.PHONY: book pdf site test test-editions lint format execute lab bench clean student assignments grade
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,11 +48,27 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
+$(AXE): | $(STAMP)
+	npm install --prefix $(VENV)/axe-core-$(AXE_CORE) --no-save --no-audit --no-fund --loglevel=error \
+		axe-core@$(AXE_CORE)
+
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --builder html --warningiserror --nitpick --keep-going
 
-test: lint
-	$(BIN)/python -m pytest -n auto --nbval --nbval-current-env --doctest-modules mlebook tests chapters appendix
+pdf: $(STAMP)
+	$(BIN)/python -m coursekit.pdf
+
+site: book pdf student
+	cp _build/pdf/mlebook.pdf _build/html/
+	rm -rf _build/html/student
+	cp -r _build/student/html _build/html/student
+
+test: lint $(AXE)
+	$(BIN)/python -m pytest -n auto -m "not editions" --nbval --nbval-current-env \
+		--nbval-sanitize-with tests/nbval_sanitize.cfg --doctest-modules mlebook tests chapters appendix
+
+test-editions: $(STAMP) $(AXE)
+	$(BIN)/python -m pytest -n auto -m editions tests/test_pdf.py tests/test_student_edition.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -53,7 +85,7 @@ lab: $(STAMP)
 	$(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" --LabApp.default_url=/lab/tree/chapters
 
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(if $(FORCE),--force)
 	$(BIN)/python scripts/report_benchmarks.py
 	$(BIN)/python scripts/execute_notebooks.py appendix/performance.ipynb
 
@@ -64,8 +96,9 @@ assignments: $(STAMP)
 	$(BIN)/python scripts/assignments.py
 
 grade: $(STAMP)
-	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [ASSIGNMENT=name] [JOBS=n] [TIMEOUT=seconds] [MEMORY=GB]" >&2; exit 2; }
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [ASSIGNMENT=name] [ROSTER=roster.csv] [OUT=file.csv] [JOBS=n] [TIMEOUT=seconds] [MEMORY=GB]" >&2; exit 2; }
 	$(BIN)/python scripts/grade.py "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)") \
+		$(if $(ROSTER),--roster "$(ROSTER)") $(if $(OUT),--out "$(OUT)") \
 		$(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(MEMORY),--memory $(MEMORY))
 
 clean:

@@ -15,9 +15,17 @@ The student edition (``make student``, :mod:`coursekit.student`):
   with sphinx-external-toc;
 - :mod:`coursekit.stage`: the student edition's sources staged, its notebooks written, its site
   built;
-- :mod:`coursekit.leaks`: the check that no word of a solution reaches the student edition.
+- :mod:`coursekit.leaks`: the check that no word of a solution reaches the student edition, and
+  that no link of it leads to the full edition.
+
+The PDF editions (``make pdf``, and the student PDF of ``make student``): :mod:`coursekit.pdf`,
+Jupyter Book's LaTeX build and its checks.
 
 The assignments (``make assignments``): :mod:`coursekit.assign`, otter-grader's assign on the
-masters in ``assignments/``. :data:`coursekit.paths.ROOT` is the book's root, which all of them
+masters in ``assignments/``. Grading (``make grade``): :mod:`coursekit.grade` (the runs, the CSV
+and the feedback), :mod:`coursekit.roster` (student IDs from a roster and the file names of LMS
+downloads), :mod:`coursekit.sandbox` (bubblewrap, limits, killing), :mod:`coursekit.child` (what
+runs inside the sandbox) and :mod:`coursekit.transport` (values copied out of the student's
+kernel). :data:`coursekit.paths.ROOT` is the book's root, which all of them
 read by default.
 """

@@ -15,6 +15,7 @@ import html
 import html.parser
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -103,8 +104,14 @@ def readable_text(path: Path) -> str:
     -------
     str
         Its raw text, followed for HTML by its visible text, and for a notebook by the
-        sources and outputs of its cells.
+        sources and outputs of its cells; for a PDF, the text ``pdftotext`` extracts.
     """
+    if path.suffix == ".pdf":
+        from coursekit.pdf import pdf_text
+
+        # NFKC turns the math fonts' letters (U+1D44E, ...) into plain ones, so that a formula
+        # stays words, as in the sources, rather than vanishing from between them.
+        return unicodedata.normalize("NFKC", pdf_text(path))
     text = path.read_bytes().decode("utf-8", errors="ignore")
     if path.suffix in (".html", ".htm"):
         parser = _TextExtractor()
@@ -221,3 +228,67 @@ def find_leaks(folders: list[Path], solutions: list[Solution], allowed: set) -> 
             for label, sample in sorted(hits.items()):
                 leaks.append(Leak(path, f"text of the solution of {label}: '{sample}'"))
     return leaks
+
+
+class _Links(html.parser.HTMLParser):
+    """The targets of a page's links and embedded resources (href, src)."""
+
+    def __init__(self):
+        super().__init__()
+        self.targets = []
+
+    def handle_starttag(self, tag, attrs):
+        self.targets += [v for k, v in attrs if k in ("href", "src") and v]
+
+
+def find_link_leaks(site: Path, branch: Path, repository: str, branch_name: str) -> list[Leak]:
+    """Follow every link of a student site out to the repository, and report those that reach
+    anything but the student branch's files.
+
+    A link into the repository, directly (``github.com/OWNER/REPO/...``) or through Binder or
+    Colab, must name the student branch and a file that exists on it (``branch``, whose files
+    :func:`find_leaks` checks like the site's); a link to the repository's home page, to
+    another branch, or to a file the branch lacks reaches the full edition and its solutions.
+    Links within the site reach its own files, which :func:`find_leaks` reads.
+
+    Parameters
+    ----------
+    site : Path
+        The student site's HTML folder.
+    branch : Path
+        The student branch's files (see :func:`coursekit.stage.write_branch`).
+    repository : str
+        The repository's URL, ``https://github.com/OWNER/REPO``.
+    branch_name : str
+        The student branch's name.
+
+    Returns
+    -------
+    list of Leak
+        One per page and link that leaves the student edition.
+    """
+    slug = repository.rstrip("/").removeprefix("https://github.com/")
+    routes = [
+        re.compile(rf"^https://github\.com/{re.escape(slug)}(?:/(?:blob|tree)/([^/]+)/([^?#]*))?"),
+        re.compile(
+            rf"^https://mybinder\.org/v2/gh/{re.escape(slug)}/([^/?]+)\?urlpath=lab/tree/(.*)"
+        ),
+        re.compile(
+            rf"^https://colab\.research\.google\.com/github/{re.escape(slug)}/blob/([^/]+)/(.*)"
+        ),
+    ]
+    found = []
+    for page in sorted(site.rglob("*.html")):
+        parser = _Links()
+        parser.feed(page.read_text(errors="ignore"))
+        for url in sorted(set(parser.targets)):
+            url = html.unescape(url)
+            match = next((m for r in routes if (m := r.match(url))), None)
+            if match is None:
+                continue
+            ref, path = match.group(1), (match.group(2) or "").split("?")[0].split("#")[0]
+            if ref != branch_name:
+                found.append(Leak(page, f"a link to the full edition: {url}"))
+            elif not (branch / path).exists():
+                found.append(Leak(page, f"a link to a file the student branch lacks: {url}"))
+    return found

@@ -1,6 +1,6 @@
 """Build the student edition: the same book with every exercise solution removed (`make student`).
 
-Usage: python scripts/student_edition.py [--out _build/student] [--no-build] [--no-check]
+Usage: python scripts/student_edition.py [--out _build/student] [--no-build] [--no-check] [--no-pdf]
 
 Stages the book without its solutions into OUT/src, writes the student notebooks into
 OUT/notebooks, builds the site into OUT/html with warnings as errors, and checks that no
@@ -28,8 +28,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-build", action="store_true", help="stage and strip only")
     parser.add_argument("--no-check", action="store_true", help="skip the leak check")
+    parser.add_argument("--no-pdf", action="store_true", help="skip the student PDF")
     args = parser.parse_args(argv)
-    return run(args.out.resolve(), build_site=not args.no_build, check=not args.no_check)
+    return run(
+        args.out.resolve(),
+        build_site=not args.no_build,
+        check=not args.no_check,
+        pdf=not args.no_pdf,
+    )
 
 
 if __name__ == "__main__":

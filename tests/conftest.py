@@ -145,6 +145,40 @@ def site(build):
     return html
 
 
+# --------------------------------------------------------------------------- the browser
+@pytest.fixture(scope="session")
+def browser():
+    """The system Chromium, driven by Playwright (see tests/browser.py)."""
+    from browser import CHROMIUM_ARGS, find_chromium
+
+    path = find_chromium()
+    if path is None:
+        if os.environ.get("MLEBOOK_REQUIRE_BROWSER") == "1":
+            pytest.fail(
+                "no Chromium found, and MLEBOOK_REQUIRE_BROWSER=1 requires one "
+                "(install Debian's chromium)"
+            )
+        pytest.skip(
+            "no Chromium on this machine: install one (Debian: apt-get install chromium) or set "
+            "CHROMIUM=/path/to/chrome to run the site tests"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    """The built book served over HTTP on a local port: its URL."""
+    from browser import serve
+
+    with serve(site) as url:
+        yield url
+
+
 # --------------------------------------------------------------------------- the xdist layout
 # `make test` runs pytest with `-n auto`: a worker per core. Each worker takes one test at a
 # time, except that a notebook's cells all go to one worker, in order (nbval runs them one after

@@ -6,19 +6,17 @@ skipped, unless MLEBOOK_REQUIRE_BROWSER=1 (as in CI), when its absence is a fail
 
 from __future__ import annotations
 
-import functools
-import http.server
 import os
 import re
-import shutil
 import subprocess
 import sys
-import threading
 import urllib.request
 from pathlib import Path
 
 import pytest
 import yaml
+from accessibility import check_accessibility
+from browser import open_page
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.book
@@ -109,92 +107,8 @@ def test_mathjax_is_bundled_not_fetched(site):
 
 
 # --------------------------------------------------------------------------- the browser
-def find_chromium() -> str | None:
-    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
-        if candidate and shutil.which(candidate):
-            return shutil.which(candidate)
-    return None
-
-
-@pytest.fixture(scope="session")
-def browser():
-    path = find_chromium()
-    if path is None:
-        if os.environ.get("MLEBOOK_REQUIRE_BROWSER") == "1":
-            pytest.fail(
-                "no Chromium found, and MLEBOOK_REQUIRE_BROWSER=1 requires one "
-                "(install Debian's chromium)"
-            )
-        pytest.skip(
-            "no Chromium on this machine: install one (Debian: apt-get install chromium) or set "
-            "CHROMIUM=/path/to/chrome to run the site tests"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=path,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-quic",
-            ],
-        )
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="session")
-def server(site):
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    handler = functools.partial(QuietHandler, directory=str(site))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-
-
-# Console messages that are not the book's own problems. Keep this list short, and say why.
-CONSOLE_ALLOW = [
-    # Chromium logs a 404 for /favicon.ico when a page is opened before its <link rel="icon">
-    # is parsed; the book's favicon is _static/favicon.svg, which the link tests check.
-    re.compile(r"Failed to load resource.*favicon\.ico"),
-]
-
-
-def open_page(browser, url):
-    """Open `url` and wait for MathJax to finish; record requests, failures and console errors."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    page.requests, page.problems = [], []
-    page.on("request", lambda r: page.requests.append(r.url))
-    page.on("pageerror", lambda e: page.problems.append(f"page error: {e}"))
-    page.on(
-        "console",
-        lambda m: (
-            m.type == "error"
-            and not any(a.search(m.text) for a in CONSOLE_ALLOW)
-            and page.problems.append(f"console error: {m.text}")
-        ),
-    )
-    page.on(
-        "response", lambda r: r.status >= 400 and page.problems.append(f"HTTP {r.status}: {r.url}")
-    )
-    response = page.goto(url, wait_until="load")
-    assert response is not None and response.status == 200, (
-        f"{url}: HTTP {response and response.status}"
-    )
-    if page.evaluate("() => Boolean(window.MathJax && MathJax.startup)"):
-        page.evaluate("() => MathJax.startup.promise")
-    return page
-
+# The `browser` and `server` fixtures are in conftest.py, and open_page in browser.py (shared
+# with tests/test_accessibility.py and the student edition's tests).
 
 VISIBLE_PROSE = """() => {
     const a = document.querySelector('article').cloneNode(true);
@@ -228,6 +142,7 @@ def test_page_works_in_a_browser(browser, server, anchors, name):
     page = open_page(browser, f"{server}/{name}.html")
     try:
         check_page_works(page, server, anchors, name)
+        check_layout(page, name)
     finally:
         page.close()
 
@@ -252,6 +167,11 @@ def check_page_works(page, server, anchors, name):
     for url in set(page_targets(page)):
         if not url.startswith(server + "/"):
             continue
+        if url == f"{server}/{PDF_EDITION}":
+            # The whole book's PDF, linked from the front page and every download menu: make pdf
+            # builds it and make site publishes it beside the pages; make test builds neither
+            # (tests/test_pdf.py checks the PDF and the name the links use).
+            continue
         path, _, fragment = url[len(server) + 1 :].split("?")[0].partition("#")
         path = path + "index.html" if path == "" or path.endswith("/") else path
         if path in anchors:
@@ -263,6 +183,75 @@ def check_page_works(page, server, anchors, name):
     foreign = [u for u in page.requests if not u.startswith(server) and not u.startswith("data:")]
     assert not foreign, foreign
     assert not page.problems, page.problems
+    # axe-core finds no WCAG 2.1 A or AA failure, in light mode and in dark mode.
+    check_accessibility(page, name)
+
+
+#: The PDF edition's file, as _ext/pdf_edition.py links it.
+PDF_EDITION = (
+    Path(
+        yaml.safe_load((ROOT / "_config.yml").read_text())["latex"]["latex_documents"]["targetname"]
+    )
+    .with_suffix(".pdf")
+    .name
+)
+
+#: Reading at every width: what overflows the column at 1280 px (code inputs, and code blocks of
+#: the text; outputs may scroll in their box) and, at a phone's 390 px, what is wider than the
+#: viewport without a box of its own that scrolls sideways, or is cut off by a box that does not
+#: scroll, and equation numbers that cover their equation.
+LAYOUT = """(phone) => {
+    const vw = window.innerWidth, problems = [];
+    const visible = e => e.offsetParent !== null && e.getClientRects().length > 0;
+    const scrolls = e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX);
+    const box = e => {
+        for (let a = e; a && a !== document.body; a = a.parentElement) {
+            if (scrolls(a) && a.getBoundingClientRect().right <= vw + 1) return a;
+        }
+        return null;
+    };
+    const say = (what, e) => problems.push(
+        what + ': ' + (e.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 70));
+    const code = Array.from(document.querySelectorAll('article pre'))
+        .filter(p => visible(p) && !p.closest('.cell_output'));
+    for (const p of code) {
+        if (!phone && p.scrollWidth > p.clientWidth + 1) say('code scrolls sideways', p);
+    }
+    if (!phone) return problems;
+    if (document.documentElement.scrollWidth > vw + 1) {
+        problems.push('the page scrolls sideways: ' + document.documentElement.scrollWidth);
+    }
+    const parts = 'article span.math, article div.math mjx-container, article table, article pre';
+    for (const e of Array.from(document.querySelectorAll(parts)).filter(visible)) {
+        if (e.getBoundingClientRect().right > vw + 1 && !box(e)) say('wider than the phone', e);
+        if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'hidden'
+            && !box(e)) say('cut off', e);
+    }
+    for (const eq of Array.from(document.querySelectorAll('article div.math')).filter(visible)) {
+        const number = eq.querySelector('.eqno'), math = eq.querySelector('mjx-container');
+        if (!number || !math) continue;
+        const n = number.getBoundingClientRect(), m = math.getBoundingClientRect();
+        if (n.left < m.right - 1 && m.left < n.right - 1) say('equation number covers', eq);
+    }
+    return problems;
+}"""
+
+
+def check_layout(page, name):
+    """Code that fits the column at 1280 px; at 390 px, a page that does not scroll sideways,
+    equations, tables and code that fit or scroll in their own box, and equation numbers beside
+    their equations; with MLEBOOK_SCREENSHOTS=1, a phone-width screenshot too. (The API
+    reference's docstring examples, written for a terminal's 100 columns, scroll in their box.)"""
+    problems = [] if name.startswith("api/") else page.evaluate(LAYOUT, False)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(50)  # one frame, for the theme's layout at the new width
+    problems += page.evaluate(LAYOUT, True)
+    if os.environ.get("MLEBOOK_SCREENSHOTS") == "1":
+        shots = ROOT / "_build" / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / f"{Path(name).name}-phone.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert not problems, f"{name}: {problems[:8]}"
 
 
 def exists_on_server(url: str) -> bool:
@@ -301,6 +290,11 @@ def test_chapter_works_and_reads_well_in_a_browser(browser, server, anchors, nam
         first.locator("button.toggle-button").click()
         body.wait_for(state="visible")
         assert len(body.inner_text().strip()) > 20
+        # Every solution open, so that the layout checks see their code too.
+        for i in range(1, solutions.count()):
+            solutions.nth(i).locator("button.toggle-button").click()
+        solutions.last.locator("section").first.wait_for(state="visible")
+        check_layout(page, name)
         # The install cell for Colab is in the notebook but not on the page.
         assert "find_spec" not in page.content()
         # Launch buttons point at this chapter's notebook in the configured repository.
@@ -316,6 +310,38 @@ def test_chapter_works_and_reads_well_in_a_browser(browser, server, anchors, nam
             shots = ROOT / "_build" / "screenshots"
             shots.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(shots / f"{Path(name).name}.png"), full_page=True)
+        assert not page.problems, page.problems
+    finally:
+        page.close()
+
+
+def test_the_sidebar_and_the_launch_menu_work_on_a_phone(browser, server):
+    """At 390 px the table of contents is folded away behind a button that opens it, and the
+    launch menu opens on a tap and offers Binder and Colab."""
+    page = open_page(browser, f"{server}/chapters/01_likelihood.html")
+    try:
+        page.set_viewport_size({"width": 390, "height": 844})
+        link = "a[href$='02_log_likelihood.html']"
+        assert not page.locator(f"#pst-primary-sidebar {link}").first.is_visible(), (
+            "the sidebar covers the text on a phone"
+        )
+        # The visible button (in the page's header) opens it, as a dialog over the page.
+        page.locator("button.primary-toggle:visible").first.click()
+        chapter_link = page.locator(f"dialog#pst-primary-sidebar-modal {link}").first
+        chapter_link.wait_for(state="visible")
+        chapter_link.click()
+        page.wait_for_url("**/02_log_likelihood.html")
+        page.set_viewport_size({"width": 390, "height": 844})
+        launch = page.locator(".dropdown-launch-buttons button.dropdown-toggle")
+        assert launch.is_visible()
+        launch.click()
+        binder = page.locator(".dropdown-launch-buttons a[href*='mybinder.org']")
+        colab = page.locator(".dropdown-launch-buttons a[href*='colab.research.google.com']")
+        binder.wait_for(state="visible")
+        assert colab.is_visible()
+        for link in (binder, colab):
+            box = link.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390 + 1, box
         assert not page.problems, page.problems
     finally:
         page.close()

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from test_book import find_chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -228,16 +227,13 @@ def without_outputs(source: Path, target: Path) -> None:
     nbformat.write(nb, target)
 
 
-def test_a_downloaded_chapter_and_a_student_notebook_run_in_jupyterlab(jupyterlab):
+def test_a_downloaded_chapter_and_a_student_notebook_run_in_jupyterlab(jupyterlab, browser):
     """The learner's path: the notebook the site's download button serves (byte for byte the
     chapter's notebook: tests/test_book.py::test_chapter_notebooks_are_downloadable), and a student
     notebook (solutions stripped, as `make student` writes it), each run as a learner runs
     it: in JupyterLab, Kernel > Restart Kernel and Run All Cells. The downloaded chapter's
-    hidden first cell finds mlebook installed and does nothing."""
-    if find_chromium() is None:
-        pytest.skip("no Chromium on this machine (the site tests say how to install one)")
-    from playwright.sync_api import sync_playwright
-
+    hidden first cell finds mlebook installed and does nothing. (The browser is the session's
+    Chromium, tests/conftest.py: one Playwright per worker.)"""
     from coursekit import strip
 
     base, token, folder = jupyterlab
@@ -248,18 +244,11 @@ def test_a_downloaded_chapter_and_a_student_notebook_run_in_jupyterlab(jupyterla
     assert removed, "the student notebook has its solutions removed"
     nbformat.write(student, folder / "student.ipynb")
     without_outputs(folder / "student.ipynb", folder / "student.ipynb")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=find_chromium(), args=["--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            text, images = run_all_in_jupyterlab(browser, base, token, "01_likelihood.ipynb")
-            assert "0.73" in text  # the MLE of 73 heads in 100 flips
-            assert images >= 2  # the likelihood curves
-            text, images = run_all_in_jupyterlab(browser, base, token, "student.ipynb")
-            assert strip.PLACEHOLDER.strip("*") in text and images >= 1
-        finally:
-            browser.close()
+    text, images = run_all_in_jupyterlab(browser, base, token, "01_likelihood.ipynb")
+    assert "0.73" in text  # the MLE of 73 heads in 100 flips
+    assert images >= 2  # the likelihood curves
+    text, images = run_all_in_jupyterlab(browser, base, token, "student.ipynb")
+    assert strip.PLACEHOLDER.strip("*") in text and images >= 1
 
 
 # --------------------------------------------------------------------------- the wheel

@@ -15,6 +15,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
+import yaml
+from accessibility import check_accessibility
+from browser import open_page, serve
 
 from coursekit import leaks, stage, strip, toc
 
@@ -229,6 +232,7 @@ def student(shared):
         }
         staged, solutions = stage.stage(out)
         notebooks = stage.write_notebooks(out, staged)
+        stage.write_branch(out)
         proc = stage.build(out)
         return (out, staged, solutions, notebooks, proc), chapters
 
@@ -271,7 +275,7 @@ def test_nothing_of_any_solution_leaks_into_the_student_edition(student):
     for sol in solutions:
         if len(leaks.tokens(" ".join(sol.chunks))) >= 3 * leaks.NGRAM:
             assert leaks.distinctive_ngrams(sol, allowed), sol.label
-    folders = [out / "html", out / "notebooks"]
+    folders = [out / "html", out / "notebooks", out / "branch"]
     assert (out / "html" / "searchindex.js").exists()
     assert list((out / "html" / "_sources").rglob("*.ipynb"))
     found = leaks.find_leaks(folders, solutions, allowed)
@@ -335,3 +339,70 @@ def test_the_leak_check_finds_the_solutions_of_a_full_edition(site, tmp_path):
             assert own <= found, f"{path.relative_to(site)}: not found {sorted(own - found)}"
     markers = {leak.what for leak in reported if leak.what.startswith("the marker")}
     assert {"the marker 'Solution to'", "the marker 'class=\"solution'"} <= markers
+
+
+# --------------------------------------------------------------------------- links
+REPOSITORY = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+
+
+@pytest.mark.book
+def test_every_link_of_the_student_edition_stays_in_the_student_edition(student):
+    """Every link and button of the student site that leads into the repository (directly, or
+    through Binder or Colab) opens a file of the student branch, which holds no solution
+    (test_nothing_of_any_solution_leaks_into_the_student_edition searches it)."""
+    out = _built(student)
+    html = out / "html"
+    found = leaks.find_link_leaks(html, out / "branch", REPOSITORY, stage.STUDENT_BRANCH)
+    assert not found, [f"{leak.path.relative_to(html)}: {leak.what}" for leak in found[:10]]
+    page = (html / "chapters" / "03_gaussian.html").read_text()
+    slug = REPOSITORY.removeprefix("https://github.com/")
+    binder = f"https://mybinder.org/v2/gh/{slug}/student?urlpath=lab/tree/chapters/03_gaussian"
+    assert binder in page
+    assert f"colab.research.google.com/github/{slug}/blob/student/chapters/03_" in page
+    assert f'href="{REPOSITORY}"' not in page, "a repository button opens the full edition"
+    # The branch installs the readers' package alone, and carries what Binder builds from.
+    branch = out / "branch"
+    assert (branch / "requirements.txt").read_text() == (ROOT / "requirements.txt").read_text()
+    assert 'packages = ["mlebook"]' in (branch / "pyproject.toml").read_text()
+    assert (branch / "mlebook" / "__init__.py").exists() and not (branch / "coursekit").exists()
+
+
+def test_the_link_check_finds_links_to_the_full_edition(site, tmp_path):
+    """Run on the full edition's site, whose buttons open the default branch, the same check
+    reports every chapter: so it can fail."""
+    found = leaks.find_link_leaks(site, tmp_path, REPOSITORY, stage.STUDENT_BRANCH)
+    pages = {leak.path.relative_to(site).as_posix() for leak in found}
+    chapters = {f"{d}.html" for d in toc.documents(toc.load()) if d.startswith("chapters/")}
+    assert chapters and chapters <= pages
+    assert all("full edition" in leak.what for leak in found)
+    # A link to a file the branch lacks is reported too.
+    slug = REPOSITORY.removeprefix("https://github.com/")
+    (tmp_path / "index.html").write_text(
+        f'<a href="{REPOSITORY}/blob/student/chapters/99_missing.ipynb">x</a>'
+        f'<a href="https://mybinder.org/v2/gh/{slug}/student?urlpath=lab/tree/x.ipynb">y</a>'
+    )
+    lacking = leaks.find_link_leaks(tmp_path, tmp_path / "branch", REPOSITORY, "student")
+    assert len(lacking) == 2 and all("lacks" in leak.what for leak in lacking)
+
+
+# --------------------------------------------------------------------------- accessibility
+STUDENT_PAGES = [d for d in toc.documents(toc.load()) if d not in stage.INSTRUCTOR_ONLY]
+
+
+@pytest.fixture(scope="session")
+def student_server(student):
+    """The student edition's site served over HTTP on a local port: its URL."""
+    with serve(_built(student) / "html") as url:
+        yield url
+
+
+@pytest.mark.editions  # 36 pages of axe-core: in make test-editions, not in make test
+@pytest.mark.parametrize("name", STUDENT_PAGES)
+def test_the_student_edition_passes_axe(browser, student_server, name):
+    """axe-core finds no WCAG 2.1 A or AA failure on any page of the student edition, in light
+    and dark mode (as on the full edition's pages, tests/test_book.py)."""
+    page = open_page(browser, f"{student_server}/{name}.html")
+    try:
+        check_accessibility(page, name)
+    finally:
+        page.close()
