@@ -8,8 +8,8 @@
 #                     notebooks (nbval), book build, site in a browser, student edition (no
 #                     solution leaks), assignments graded end to end, ruff
 #   make test-editions  build both PDFs (full and student edition) and test them, and run
-#                     axe-core on every page of the student edition (a few minutes; CI runs it
-#                     after make test)
+#                     axe-core on every page of both editions (a few minutes; CI runs it after
+#                     make test)
 #   make lint         ruff check and ruff format --check (configuration in pyproject.toml)
 #   make format       apply ruff's safe fixes and its formatter to the code and the notebooks
 #   make execute      re-execute every notebook (chapters, appendix) in place, to refresh outputs
@@ -68,7 +68,8 @@ test: lint $(AXE)
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --doctest-modules mlebook tests chapters appendix
 
 test-editions: $(STAMP) $(AXE)
-	$(BIN)/python -m pytest -n auto -m editions tests/test_pdf.py tests/test_student_edition.py
+	$(BIN)/python -m pytest -n auto -m editions tests/test_pdf.py tests/test_student_edition.py \
+		tests/test_accessibility.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,8 +1,10 @@
 """Accessibility (WCAG 2.1 AA): the keyboard path to the exercises, and the checks themselves.
 
-axe-core runs on every page of the full edition inside the page checks of tests/test_book.py
-(check_page_works, so that each page is opened once) and on every page of the student edition
-in tests/test_student_edition.py, in light and dark mode; the helpers are in accessibility.py.
+axe-core runs on every page of the full edition (here) and of the student edition
+(tests/test_student_edition.py), in light and dark mode; the helpers are in accessibility.py.
+At 5 to 9 s a chapter (pages of ~12,000 elements, mostly MathJax's), the two page-by-page runs
+are in `make test-editions`, which CI runs after `make test`; the checks of the checks and the
+keyboard path are in `make test`.
 """
 
 from __future__ import annotations
@@ -12,10 +14,25 @@ import re
 import pytest
 from accessibility import check_accessibility, describe, press, run_axe, tab_until
 from browser import open_page
+from test_book import toc_files
 
 pytestmark = pytest.mark.book
 
 CHAPTER_1 = "chapters/01_likelihood"
+
+
+@pytest.mark.editions
+@pytest.mark.parametrize("name", toc_files())
+def test_every_page_of_the_book_passes_axe(browser, server, name):
+    """axe-core finds no WCAG 2.1 A or AA failure on any page of the table of contents, in
+    light mode and in dark mode, with every solution opened."""
+    page = open_page(browser, f"{server}/{name}.html")
+    try:
+        check_accessibility(page, name)
+    finally:
+        page.close()
+
+
 FIRST_TOGGLE = "e => e === document.querySelector('div.solution button.toggle-button')"
 
 
