@@ -64,3 +64,17 @@
     nameToggles();
   }
 })();
+
+/* Code and printed output that scrolls sideways is a tab stop, so that a keyboard can scroll it
+ * (WCAG 2.1.1). The theme does this for the blocks that scroll when the page loads, but a block
+ * inside a folded solution has no width then, and scrolls only once the solution is opened:
+ * each block is watched, and made a tab stop whenever its box changes and it scrolls. */
+document.addEventListener("DOMContentLoaded", () => {
+  const tabStopIfScrolls = (pre) => {
+    if (pre.scrollWidth > pre.clientWidth) pre.tabIndex = 0;
+  };
+  const resized = new ResizeObserver((entries) => {
+    entries.forEach((entry) => tabStopIfScrolls(entry.target));
+  });
+  document.querySelectorAll("article pre").forEach((pre) => resized.observe(pre));
+});
