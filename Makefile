@@ -7,9 +7,11 @@
 #   make test         lint, then run the whole test suite on every core (pytest-xdist): package,
 #                     notebooks (nbval), book build, site in a browser, student edition (no
 #                     solution leaks), assignments graded end to end, ruff
-#   make test-editions  build both PDFs (full and student edition) and test them, and run
-#                     axe-core on every page of both editions (a few minutes; CI runs it after
-#                     make test)
+#   make test-slow    what make test's four minutes cannot afford (several minutes; CI runs it
+#                     after make test): both PDFs (full and student edition) built and tested,
+#                     axe-core on every page of both editions, the learner's path (a chapter in
+#                     JupyterLab, the wheel in a fresh environment), and an assignment's
+#                     Gradescope zip installed in a fresh environment and run as Gradescope does
 #   make lint         ruff check and ruff format --check (configuration in pyproject.toml)
 #   make format       apply ruff's safe fixes and its formatter to the code and the notebooks
 #   make execute      re-execute every notebook (chapters, appendix) in place, to refresh outputs
@@ -40,7 +42,7 @@ STAMP := $(VENV)/.installed
 AXE_CORE := 4.14.1
 AXE := $(VENV)/axe-core-$(AXE_CORE)/node_modules/axe-core/axe.min.js
 
-.PHONY: book pdf site test test-editions lint format execute lab bench clean student assignments grade
+.PHONY: book pdf site test test-slow lint format execute lab bench clean student assignments grade
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,12 +66,11 @@ site: book pdf student
 	cp -r _build/student/html _build/html/student
 
 test: lint $(AXE)
-	$(BIN)/python -m pytest -n auto -m "not editions" --nbval --nbval-current-env \
+	$(BIN)/python -m pytest -n auto -m "not slow" --nbval --nbval-current-env \
 		--nbval-sanitize-with tests/nbval_sanitize.cfg --doctest-modules mlebook tests chapters appendix
 
-test-editions: $(STAMP) $(AXE)
-	$(BIN)/python -m pytest -n auto -m editions tests/test_pdf.py tests/test_student_edition.py \
-		tests/test_accessibility.py
+test-slow: $(STAMP) $(AXE)
+	$(BIN)/python -m pytest -n auto -m slow tests
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -3,7 +3,7 @@
 axe-core runs on every page of the full edition (here) and of the student edition
 (tests/test_student_edition.py), in light and dark mode; the helpers are in accessibility.py.
 At 5 to 9 s a chapter (pages of ~12,000 elements, mostly MathJax's), the two page-by-page runs
-are in `make test-editions`, which CI runs after `make test`; the checks of the checks and the
+are in `make test-slow`, which CI runs after `make test`; the checks of the checks and the
 keyboard path are in `make test`.
 """
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.book
 CHAPTER_1 = "chapters/01_likelihood"
 
 
-@pytest.mark.editions
+@pytest.mark.slow
 @pytest.mark.parametrize("name", toc_files())
 def test_every_page_of_the_book_passes_axe(browser, server, name):
     """axe-core finds no WCAG 2.1 A or AA failure on any page of the table of contents, in

@@ -227,6 +227,7 @@ def without_outputs(source: Path, target: Path) -> None:
     nbformat.write(nb, target)
 
 
+@pytest.mark.slow  # make test-slow, which CI runs after make test
 def test_a_downloaded_chapter_and_a_student_notebook_run_in_jupyterlab(jupyterlab, browser):
     """The learner's path: the notebook the site's download button serves (byte for byte the
     chapter's notebook: tests/test_book.py::test_chapter_notebooks_are_downloadable), and a student
@@ -252,6 +253,7 @@ def test_a_downloaded_chapter_and_a_student_notebook_run_in_jupyterlab(jupyterla
 
 
 # --------------------------------------------------------------------------- the wheel
+@pytest.mark.slow  # make test-slow, which CI runs after make test
 def test_the_wheel_runs_a_chapter_outside_the_repository(tmp_path):
     """mlebook built as a wheel and installed into a fresh virtual environment outside the
     repository runs a chapter with nbclient, with nothing of the repository on the path.

@@ -132,10 +132,12 @@ def test_observed_information_equals_numerical_hessian(case, rng):
 
 
 def test_fisher_information_is_the_variance_of_the_score(case, rng):
-    """I(theta) = Var[score of one observation], estimated from 40,000 simulated observations."""
+    """I(theta) = Var[score of one observation], estimated from 40,000 simulated observations.
+    (Each observation's score is a row of ``score_obs``, which tests/test_protocol.py checks
+    against numerical derivatives of that observation's log-density.)"""
     model, params, _ = case
     draws = model.sample(params, 40_000, rng)
-    scores = np.array([np.atleast_1d(model.score(params, [d])) for d in draws])
+    scores = np.asarray(model.score_obs(params, draws), dtype=float).reshape(draws.shape[0], -1)
     assert np.allclose(
         scores.mean(axis=0), 0.0, atol=5 * scores.std(axis=0).max() / np.sqrt(draws.size)
     )

@@ -1,7 +1,7 @@
 """The PDF editions: the whole book (``make pdf``) and the student edition (``make student``).
 
 Each is built once per run with TeX, which takes a few minutes, so these tests are not part of
-``make test``: ``make test-editions`` runs them, and CI runs it after ``make test``. Without TeX
+``make test``: ``make test-slow`` runs them, and CI runs it after ``make test``. Without TeX
 they are skipped, unless MLEBOOK_REQUIRE_TEX=1 (as in CI), when its absence is a failure.
 """
 
@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "_ext"))
 from pdf_edition import pdf_name  # noqa: E402
 
-pytestmark = pytest.mark.editions
+pytestmark = pytest.mark.slow
 TEX_PROGRAMS = ("xelatex", "latexmk", "pdftotext")
 
 

@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from scipy.special import expit, gammaln, log_expit, log_softmax
@@ -234,6 +234,7 @@ def _interior(name, estimate):
 
 
 @pytest.mark.parametrize("name", SAMPLES)
+@settings(max_examples=20)  # each example is a numerical fit with a numerical Hessian
 @given(data=st.data())
 def test_closed_form_equals_the_numerical_maximum(name, data):
     """The closed form (Newton's method for the Gamma shape) against mlebook.fit maximizing a
