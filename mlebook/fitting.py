@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special
 from scipy.differentiate import hessian as _scipy_hessian
 from scipy.differentiate import jacobian as _scipy_jacobian
 
@@ -53,7 +53,13 @@ COVARIANCES: dict[str, str] = {
 @dataclass(frozen=True)
 class _Likelihood:
     """A negative log-likelihood over the free coordinates ``theta`` of a parameter space,
-    with whatever derivatives the caller can give (all with respect to ``theta``)."""
+    with whatever derivatives the caller can give (all with respect to ``theta``).
+
+    A model with sufficient statistics reads its data once, into ``statistics``; the
+    likelihood and its derivatives are then functions of those, and ``conditional_mle``
+    maximizes over the parameters that are not held fixed without a numerical search
+    (returning None where the model has no such shortcut).
+    """
 
     nll: Callable[[np.ndarray], float]
     space: Box | Simplex
@@ -65,10 +71,14 @@ class _Likelihood:
         None  # (n, n_free), of the log-likelihood
     )
     fisher: Callable[[np.ndarray], np.ndarray] | None = None  # expected information of the sample
+    statistics: tuple | None = None
+    # (params, indices held) -> params, for a model: the maximum over the others
+    conditional_mle: Callable[[np.ndarray, frozenset], np.ndarray | None] | None = None
 
 
 def _model_likelihood(model: Model, data: np.ndarray) -> _Likelihood:
-    """The likelihood of checked data, through the model's unchecked core."""
+    """The likelihood of checked data, through the model's unchecked core: from the sufficient
+    statistics, computed here once, when the model has them; from the data otherwise."""
     space, core, n = model.parametrization(), model.core, data.size
     to_params = space.core.to_params
     one = model.n_params == 1
@@ -76,15 +86,32 @@ def _model_likelihood(model: Model, data: np.ndarray) -> _Likelihood:
     def params(theta):
         return theta[0] if one else to_params(theta)
 
+    statistics = core.statistics(data)
+    if statistics is None:  # every evaluation reads the data
+        functions = (core.loglik, core.score, core.observed_information)
+        loglik, score, information = ((lambda p, f=f: f(p, data)) for f in functions)
+        conditional_mle = None
+    else:
+        functions = (core.loglik_from, core.score_from, core.observed_information_from)
+        loglik, score, information = ((lambda p, f=f: f(p, *statistics)) for f in functions)
+        k = model.n_params
+
+        def conditional_mle(at: np.ndarray, held: frozenset) -> np.ndarray | None:
+            if len(held) == k:  # nothing left to maximize over
+                return at
+            return core.conditional_mle_from(at, held, *statistics)
+
     return _Likelihood(
-        nll=lambda theta: -core.loglik(params(theta), data),
+        nll=lambda theta: -loglik(params(theta)),
         space=space,
         names=model.param_names,
         nobs=n,
-        grad=lambda theta: -np.atleast_1d(core.score(params(theta), data)),
-        hess=lambda theta: np.atleast_2d(core.observed_information(params(theta), data)),
+        grad=lambda theta: -np.atleast_1d(score(params(theta))),
+        hess=lambda theta: np.atleast_2d(information(params(theta))),
         score_obs=lambda theta: core.score_obs(params(theta), data),
         fisher=lambda theta: n * np.atleast_2d(core.fisher_information(params(theta))),
+        statistics=statistics,
+        conditional_mle=conditional_mle,
     )
 
 
@@ -124,6 +151,11 @@ class _Restriction:
         self.space = space
         self.fixed = fixed
         k = space.n_params
+        self.identity = not fixed
+        if self.identity:  # nothing held: the space itself, q = theta
+            self.inner, self.kept, self.n_free = space, list(range(k)), space.n_free
+            self.offset, self.T = np.zeros(space.n_free), np.eye(space.n_free)
+            return
         kept = [j for j in range(k) if j not in fixed]
         a = np.zeros(k)
         for j, value in fixed.items():
@@ -150,7 +182,6 @@ class _Restriction:
             self.offset = select @ (a + B @ a_inner)
             self.T = select @ B @ self.inner.params_jacobian
         self.n_free = 0 if self.inner is None else self.inner.n_free
-        self.identity = not fixed
 
     def theta(self, q: np.ndarray) -> np.ndarray:
         return q if self.identity else self.offset + self.T @ q
@@ -427,7 +458,13 @@ class FitResult:
             ``"profile"``: the set of values whose profile log-likelihood (the other
             parameters re-maximized) lies within ``chi2(1).ppf(level) / 2`` of the maximum.
             Profile intervals respect the parameter space and are not symmetric.
-            A fixed parameter's interval is the single point of its value.
+            A fixed parameter's interval is the single point of its value. Each end is
+            found by walking out from the estimate in steps of its standard error, doubling,
+            then by Brent's method (:func:`~mlebook.intervals.interval_end`). For a model
+            with sufficient statistics the profile comes from them and from the model's
+            conditional MLE (the Gaussian's and the Gamma scale's in closed form, the Gamma
+            shape's by a one-dimensional Newton solve), without reading the data again;
+            otherwise the other parameters are maximized numerically at each trial value.
 
         Returns
         -------
@@ -437,7 +474,7 @@ class FitResult:
         if method == "wald":
             return wald_interval(self.params, self.se, level)
         if method == "profile":
-            drop = stats.chi2.ppf(level, df=1) / 2
+            drop = special.gammaincinv(0.5, level)  # chi2(1).ppf(level) / 2, without the overhead
             return np.array([self._profile_interval(j, drop) for j in range(self.params.size)])
         raise ValueError(f"method must be 'wald' or 'profile', got {method!r}")
 
@@ -448,7 +485,7 @@ class FitResult:
         j = self._index(j)
         low, high = self._likelihood.space.params_bounds[j]
         value = v.check_in_interval(value, "value", low, high)
-        return self._profile(j, value, self.params)[0]
+        return self._profiler(j)(value, self.params)[0]
 
     def summary(self) -> str:
         """The coefficient table in statsmodels' columns, then the fit's statistics.
@@ -498,24 +535,45 @@ class FitResult:
             raise ValueError(f"j must be below {self.params.size}, got {j}")
         return j
 
-    def _profile(self, j: int, value: float, start: np.ndarray) -> tuple[float, np.ndarray]:
-        """Maximize with parameter ``j`` held at ``value`` as well; the maximum and its
-        maximizer."""
+    def _profiler(self, j: int) -> Callable[[float, np.ndarray], tuple[float, np.ndarray]]:
+        """The profile log-likelihood of parameter ``j``: ``(value, start) -> (maximum,
+        maximizer)``, with ``j`` held at ``value`` as well as the fixed parameters.
+
+        A model's conditional MLE gives the maximizer from the sufficient statistics, without
+        a search; otherwise the other parameters are maximized numerically, from ``start``.
+        """
         lik = self._likelihood
-        fixed = {self.names.index(name): val for name, val in self.fixed.items()} | {j: value}
-        r = _Restriction(lik.space, fixed)
-        if r.n_free == 0:
-            theta = r.theta(np.zeros(0))
-        else:
-            opt = _maximize(lik, r, r.start(start))
-            if not np.isfinite(opt.nll):
-                raise RuntimeError(
-                    f"the profile likelihood of {self.names[j]} could not be maximized at "
-                    f"{value:g}: {opt.message}"
-                )
-            theta = r.theta(opt.q)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return -float(lik.nll(theta)), lik.space.to_params(theta)
+        fixed = {self.names.index(name): value for name, value in self.fixed.items()}
+
+        def numerical(value: float, start: np.ndarray) -> tuple[float, np.ndarray]:
+            r = _Restriction(lik.space, fixed | {j: value})
+            if r.n_free == 0:
+                theta = r.theta(np.zeros(0))
+            else:
+                opt = _maximize(lik, r, r.start(start))
+                if not np.isfinite(opt.nll):
+                    raise RuntimeError(
+                        f"the profile likelihood of {self.names[j]} could not be maximized at "
+                        f"{value:g}: {opt.message}"
+                    )
+                theta = r.theta(opt.q)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return -float(lik.nll(theta)), lik.space.to_params(theta)
+
+        if lik.conditional_mle is None:
+            return numerical
+        conditional_mle, nll, n_free = lik.conditional_mle, lik.nll, lik.space.n_free
+        held = frozenset(fixed) | {j}
+
+        def closed_form(value: float, start: np.ndarray) -> tuple[float, np.ndarray]:
+            params = start.copy()
+            params[j] = value
+            best = conditional_mle(params, held)
+            if best is None:  # the model has no shortcut for these parameters
+                return numerical(value, start)
+            return -float(nll(best[:n_free])), best  # theta: params without a redundant last
+
+        return closed_form
 
     def _profile_interval(self, j: int, drop: float) -> tuple[float, float]:
         estimate = self.params[j]
@@ -524,12 +582,13 @@ class FitResult:
         target = self.loglik - drop
         low, high = self._likelihood.space.params_bounds[j]
         step = self.se[j] if np.isfinite(self.se[j]) and self.se[j] > 0 else None
+        profile = self._profiler(j)
         ends = []
         for direction, bound in ((-1, low), (1, high)):
             warm = [self.params]  # each trial starts from the last maximizer: a short search
 
             def excess(t, warm=warm):
-                value, warm[0] = self._profile(j, t, warm[0])
+                value, warm[0] = profile(t, warm[0])
                 return value - target
 
             ends.append(interval_end(excess, estimate, direction, bound, step))
@@ -616,10 +675,10 @@ def fit(
                 "do not pass them with a model"
             )
         data = model.check_data(x)
-        model.core.check_estimable(data)
         lik = _model_likelihood(model, data)
+        model.core.check_estimable(data, lik.statistics)
         start_params = model.params_vector(
-            model.check_params(model.default_start(data) if start is None else start)
+            model.check_params(model.core.default_start(data) if start is None else start)
         )
     elif callable(model_or_negloglik):
         if x is not None:

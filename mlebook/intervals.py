@@ -197,9 +197,11 @@ def interval_end(
 
     ``excess(t)`` is the (profile) log-likelihood at ``t`` minus the cut-off, positive at the
     estimate. Walk outward from ``estimate`` in the ``direction`` (-1 or +1), doubling the
-    ``step``, until ``excess`` turns negative, then find the crossing with Brent's method. If
-    the walk reaches the parameter space's ``bound`` first, the value just inside it (``margin``
-    away, relative) decides: still positive means the interval runs to the boundary.
+    ``step``, until ``excess`` turns negative, then find the crossing with Brent's method, which
+    starts from the values the walk found at the two ends of the bracket (each point is
+    evaluated once). If the walk reaches the parameter space's ``bound`` first, the value just
+    inside it (``margin`` away, relative) decides: still positive means the interval runs to
+    the boundary.
 
     Examples
     --------
@@ -223,23 +225,26 @@ def interval_end(
         step = v.check_positive(step, "step")
     else:
         step = 0.1 * (abs(estimate) + 1) if not np.isfinite(bound) else 0.1 * abs(bound - estimate)
+    known: dict[float, float] = {}  # the walk's values, which Brent's method starts from
+
+    def f(t: float) -> float:
+        if t not in known:
+            known[t] = excess(t)
+        return known[t]
+
     inside = estimate
     for _ in range(200):
         trial = estimate + direction * step
         if np.isfinite(bound) and (trial - bound) * direction >= 0:
             near = bound - direction * margin * max(1.0, abs(bound))
-            if (near - estimate) * direction <= 0 or excess(near) >= 0:  # the boundary is the end
+            if (near - estimate) * direction <= 0 or f(near) >= 0:  # the boundary is the end
                 return float(bound)
             return float(
-                optimize.brentq(
-                    excess, min(inside, near), max(inside, near), xtol=1e-13, rtol=1e-13
-                )
+                optimize.brentq(f, min(inside, near), max(inside, near), xtol=1e-13, rtol=1e-13)
             )
-        if excess(trial) < 0:
+        if f(trial) < 0:
             return float(
-                optimize.brentq(
-                    excess, min(inside, trial), max(inside, trial), xtol=1e-13, rtol=1e-13
-                )
+                optimize.brentq(f, min(inside, trial), max(inside, trial), xtol=1e-13, rtol=1e-13)
             )
         inside = trial
         step *= 2

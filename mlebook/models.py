@@ -56,7 +56,7 @@ from typing import Any
 import numpy as np
 import sympy as sp
 import sympy.stats as sps
-from scipy.special import digamma, gammaln, polygamma, xlog1py, xlogy, zeta
+from scipy.special import digamma, gammaln, xlog1py, xlogy, zeta
 
 from . import chunked
 from . import validation as v
@@ -184,10 +184,21 @@ class ModelCore:
     already checked (:meth:`Model.check_data`) and parameters that are inside the space by
     construction; re-checking at every call would cost more than the mathematics. Each
     attribute is the function of the same name on :class:`Model`, with two differences:
-    nothing is checked, and results are numpy values (not converted to ``float``).
+    nothing is checked, and results are returned as computed (not converted to ``float``).
     ``mle(x)`` takes the observations of each sample along the LAST axis.
-    ``check_estimable(x)`` raises a ``ValueError`` when the likelihood of ``x`` has no
-    maximum (it increases without bound), and returns nothing otherwise.
+    ``check_estimable(x, statistics=None)`` raises a ``ValueError`` when the likelihood of
+    ``x`` has no maximum (it increases without bound), and returns nothing otherwise; given
+    the sample's ``statistics``, it need not read ``x`` again unless it fails.
+
+    The sufficient statistics let a caller read a sample once and then evaluate the
+    likelihood anywhere without it: ``statistics(x)`` is a tuple of numbers (None for a
+    model that has none), and ``loglik_from``, ``score_from`` and
+    ``observed_information_from`` take ``(params, *statistics)`` in place of
+    ``(params, x)``. ``conditional_mle_from(params, held, *statistics)`` maximizes the
+    log-likelihood over the parameters whose indices are not in the set ``held``, the others
+    staying at their values in the vector ``params`` (which also gives a start where the
+    maximizer is iterative), and returns the whole parameter vector; None where the model
+    has no such shortcut.
     """
 
     loglik: Callable
@@ -198,6 +209,12 @@ class ModelCore:
     fisher_information: Callable
     mle: Callable
     check_estimable: Callable
+    default_start: Callable
+    statistics: Callable
+    loglik_from: Callable
+    score_from: Callable
+    observed_information_from: Callable
+    conditional_mle_from: Callable
 
 
 class Model(ABC):
@@ -365,6 +382,12 @@ class Model(ABC):
             fisher_information=self._fisher_information,
             mle=self._mle,
             check_estimable=self._check_estimable,
+            default_start=self._default_start,
+            statistics=self._statistics,
+            loglik_from=self._loglik_from,
+            score_from=self._score_from,
+            observed_information_from=self._observed_information_from,
+            conditional_mle_from=self._conditional_mle_from,
         )
 
     def default_start(self, x) -> np.ndarray:
@@ -385,10 +408,12 @@ class Model(ABC):
         return f"{type(self).__name__}()"
 
     # ----------------------------------------------------------------- what subclasses give
-    def _check_estimable(self, x) -> None:
+    def _check_estimable(self, x, statistics=None) -> None:
         """Raise a ValueError when the likelihood of the (checked) sample ``x`` has no maximum
         because it increases without bound; :func:`mlebook.fitting.fit` asks before optimizing,
-        so that it stops with a clear message instead of wandering off towards infinity."""
+        so that it stops with a clear message instead of wandering off towards infinity.
+        ``statistics``, when given, are ``_statistics(x)``, so a check that needs them does
+        not read ``x`` again."""
         # Deliberately not abstract: for most models the MLE exists for every sample, and
         # only the models where it may not override this hook.
         return None
@@ -396,8 +421,39 @@ class Model(ABC):
     @abstractmethod
     def _logpdf(self, params, x): ...
 
+    # The likelihood through the sufficient statistics: a model states them once, and the
+    # log-likelihood, the score and the observed information as functions of them; the data
+    # versions below read the sample once and call those. A model without sufficient
+    # statistics leaves ``_statistics`` returning None and overrides ``_loglik``, ``_score``
+    # and ``_observed_information`` instead.
+    def _statistics(self, x) -> tuple | None:
+        """The sufficient statistics of one checked, one-dimensional sample, as a tuple of
+        numbers (arrays for the categorical counts); None when the model has none."""
+        return None
+
+    def _loglik_from(self, params, *statistics):
+        raise NotImplementedError(
+            f"{type(self).__name__} has no sufficient statistics: it defines _statistics and "
+            "the functions of them, or _loglik, _score and _observed_information of the data"
+        )
+
+    _score_from = _observed_information_from = _loglik_from
+
+    def _conditional_mle_from(self, params, held, *statistics):
+        """The maximizer of the log-likelihood over the parameters whose indices are not in the
+        non-empty set ``held``, those in it staying at their values in ``params``: the whole
+        parameter vector. None (the default) when the model has no shortcut, in closed form
+        or by a one-dimensional solve, and the caller maximizes numerically."""
+        return None
+
     def _loglik(self, params, x):
-        return self._logpdf(params, x).sum()
+        return self._loglik_from(params, *(self._statistics(x) or ()))
+
+    def _score(self, params, x):
+        return self._score_from(params, *(self._statistics(x) or ()))
+
+    def _observed_information(self, params, x):
+        return self._observed_information_from(params, *(self._statistics(x) or ()))
 
     def _mle(self, x):
         return self._mle_from(*self._mle_statistics(x))
@@ -412,13 +468,7 @@ class Model(ABC):
         """The MLE (batched over the leading axes) from the computed :meth:`_mle_statistics`."""
 
     @abstractmethod
-    def _score(self, params, x): ...
-
-    @abstractmethod
     def _score_obs(self, params, x): ...
-
-    @abstractmethod
-    def _observed_information(self, params, x): ...
 
     @abstractmethod
     def _fisher_information(self, params): ...
@@ -454,8 +504,10 @@ class Bernoulli(Model):
     def _logpdf(self, p, x):
         return xlogy(x, p) + xlog1py(1 - x, -p)
 
-    def _loglik(self, p, x):
-        k, n = x.sum(), x.size
+    def _statistics(self, x):
+        return x.size, float(x.sum())  # the number of ones
+
+    def _loglik_from(self, p, n, k):
         return xlogy(k, p) + xlog1py(n - k, -p)
 
     def _mle_statistics(self, x):
@@ -464,15 +516,13 @@ class Bernoulli(Model):
     def _mle_from(self, mean):
         return mean
 
-    def _score(self, p, x):
-        k, n = x.sum(), x.size
+    def _score_from(self, p, n, k):
         return k / p - (n - k) / (1 - p)
 
     def _score_obs(self, p, x):
         return (x / p - (1 - x) / (1 - p))[:, None]
 
-    def _observed_information(self, p, x):
-        k, n = x.sum(), x.size
+    def _observed_information_from(self, p, n, k):
         return k / p**2 + (n - k) / (1 - p) ** 2
 
     def _fisher_information(self, p):
@@ -507,8 +557,11 @@ class Poisson(Model):
     def _logpdf(self, lam, x):
         return xlogy(x, lam) - lam - gammaln(x + 1)
 
-    def _loglik(self, lam, x):
-        return xlogy(x.sum(), lam) - x.size * lam - gammaln(x + 1).sum()
+    def _statistics(self, x):
+        return x.size, float(x.sum()), float(gammaln(x + 1).sum())  # the last: sum log(x!)
+
+    def _loglik_from(self, lam, n, total, log_factorials):
+        return xlogy(total, lam) - n * lam - log_factorials
 
     def _mle_statistics(self, x):
         return (x.mean(axis=-1),)
@@ -516,14 +569,14 @@ class Poisson(Model):
     def _mle_from(self, mean):
         return mean
 
-    def _score(self, lam, x):
-        return x.sum() / lam - x.size
+    def _score_from(self, lam, n, total, _):
+        return total / lam - n
 
     def _score_obs(self, lam, x):
         return (x / lam - 1.0)[:, None]
 
-    def _observed_information(self, lam, x):
-        return x.sum() / lam**2
+    def _observed_information_from(self, lam, n, total, _):
+        return total / lam**2
 
     def _fisher_information(self, lam):
         return 1.0 / lam
@@ -560,8 +613,11 @@ class Exponential(Model):
     def _logpdf(self, rate, x):
         return np.log(rate) - rate * x
 
-    def _loglik(self, rate, x):
-        return x.size * np.log(rate) - rate * x.sum()
+    def _statistics(self, x):
+        return x.size, float(x.sum())
+
+    def _loglik_from(self, rate, n, total):
+        return n * np.log(rate) - rate * total
 
     def _mle_statistics(self, x):
         return x.mean(axis=-1), x.ndim
@@ -575,17 +631,20 @@ class Exponential(Model):
             )
         return 1.0 / mean
 
-    def _check_estimable(self, x):
-        self._mle(x)  # raises when every observation is 0
+    def _check_estimable(self, x, statistics=None):
+        if statistics is None:
+            self._mle(x)  # raises when every observation is 0
+        elif statistics[1] == 0:
+            self._mle_from(0.0, x.ndim)
 
-    def _score(self, rate, x):
-        return x.size / rate - x.sum()
+    def _score_from(self, rate, n, total):
+        return n / rate - total
 
     def _score_obs(self, rate, x):
         return (1.0 / rate - x)[:, None]
 
-    def _observed_information(self, rate, x):
-        return x.size / rate**2
+    def _observed_information_from(self, rate, n, total):
+        return n / rate**2
 
     def _fisher_information(self, rate):
         return 1.0 / rate**2
@@ -623,9 +682,14 @@ class Gaussian(Model):
         mu, s2 = params
         return -0.5 * np.log(2 * np.pi * s2) - (x - mu) ** 2 / (2 * s2)
 
-    def _loglik(self, params, x):
+    def _statistics(self, x):
+        # The sum of squares about the mean, not about 0, so no digits cancel.
+        mean = float(x.mean())
+        return x.size, mean, float(((x - mean) ** 2).sum())
+
+    def _loglik_from(self, params, n, mean, squares):
         mu, s2 = params
-        return -0.5 * x.size * np.log(2 * np.pi * s2) - ((x - mu) ** 2).sum() / (2 * s2)
+        return -0.5 * n * np.log(2 * np.pi * s2) - (squares + n * (mean - mu) ** 2) / (2 * s2)
 
     def _mle_statistics(self, x):
         # The variance by NumPy's two passes in memory; on chunks, Dask combines each chunk's
@@ -635,7 +699,7 @@ class Gaussian(Model):
     def _mle_from(self, mean, var):
         return np.stack([mean, var], axis=-1)
 
-    def _check_estimable(self, x):
+    def _check_estimable(self, x, statistics=None):
         if x.min() == x.max():
             raise ValueError(
                 "x: every observation is the same (always so with one observation), so the "
@@ -644,21 +708,30 @@ class Gaussian(Model):
                 "model"
             )
 
-    def _score(self, params, x):
+    def _score_from(self, params, n, mean, squares):
         mu, s2 = params
-        r = x - mu
-        return np.array([r.sum() / s2, -x.size / (2 * s2) + (r**2).sum() / (2 * s2**2)])
+        d = mean - mu
+        return np.array([n * d / s2, -n / (2 * s2) + (squares + n * d**2) / (2 * s2**2)])
 
     def _score_obs(self, params, x):
         mu, s2 = params
         r = x - mu
         return np.column_stack([r / s2, -0.5 / s2 + r**2 / (2 * s2**2)])
 
-    def _observed_information(self, params, x):
+    def _observed_information_from(self, params, n, mean, squares):
         mu, s2 = params
-        r = x - mu
-        off = r.sum() / s2**2
-        return np.array([[x.size / s2, off], [off, -x.size / (2 * s2**2) + (r**2).sum() / s2**3]])
+        d = mean - mu
+        off = n * d / s2**2
+        return np.array([[n / s2, off], [off, -n / (2 * s2**2) + (squares + n * d**2) / s2**3]])
+
+    def _conditional_mle_from(self, params, held, n, mean, squares):
+        # Given sigma2 the mean maximizes; given mu, the mean square about mu.
+        mu, s2 = params
+        if 0 not in held:
+            mu = mean
+        if 1 not in held:
+            s2 = squares / n + (mean - mu) ** 2
+        return np.array([mu, s2])
 
     def _fisher_information(self, params):
         _mu, s2 = params
@@ -683,6 +756,8 @@ class Gaussian(Model):
 
 
 _EPS = float(np.finfo(float).eps)
+#: Observations per block of a pass over the data that computes several sums at once.
+_BLOCK = 1 << 15
 
 
 def _gamma_shape_newton(s: float, max_iter: int) -> float:
@@ -717,6 +792,30 @@ def _gamma_shape_newton_array(s: np.ndarray, max_iter: int) -> np.ndarray:
     raise RuntimeError(f"Newton's method for the Gamma shape did not converge in {max_iter} steps")
 
 
+def _inverse_digamma(y: float, max_iter: int) -> float:
+    """The ``a > 0`` with ``digamma(a) = y``, by Newton's method in ``u = log(a)``.
+
+    In ``u`` the function ``digamma(exp(u)) - y`` is increasing and concave (``a *
+    trigamma(a)`` decreases in ``a``), so from any start Newton's first step lands at or below
+    the root, the iterates then increase to it, and none leaves the domain. The start is
+    Minka's (2000) approximation, ``exp(y) + 1/2`` (``digamma(a)`` is close to ``log(a -
+    1/2)``), or ``-1 / (y + euler_gamma)`` for ``y < -2.22`` (``digamma(a)`` close to ``-1/a -
+    euler_gamma``), so a few steps reach machine precision: near the root each step leaves
+    an error in ``u`` at most half the square of the step's size (the ratio of the second
+    derivative to twice the first is below 1/2 in absolute value for every ``a``), so after
+    a step of at most ``1e-8`` the error is at rounding level.
+    """
+    a = math.exp(y) + 0.5 if y >= -2.22 else -1.0 / (y + 0.5772156649015329)
+    for _ in range(max_iter):
+        step = (float(digamma(a)) - y) / (a * float(zeta(2, a)))  # zeta(2, a) is trigamma(a)
+        a *= math.exp(-step)
+        if abs(step) <= 1e-8:
+            return a
+    raise RuntimeError(
+        f"Newton's method for digamma(a) = {y:g} did not converge in {max_iter} steps"
+    )
+
+
 class Gamma(Model):
     """Gamma(shape, scale): positive data with density
     ``x**(shape - 1) * exp(-x / scale) / (Gamma(shape) * scale**shape)``.
@@ -729,7 +828,10 @@ class Gamma(Model):
 
     which has no closed form. :meth:`~Model.mle` solves it by Newton's method from Minka's (2002)
     approximation (see :meth:`solve_shape`). When every observation is the same the
-    likelihood increases without bound in the shape and the MLE does not exist.
+    likelihood increases without bound in the shape and the MLE does not exist. The MLE of
+    the shape given the scale solves ``digamma(shape) = mean(log(x)) - log(scale)``, also by
+    Newton's method; with the scale's, these give the profile likelihood of either parameter
+    from the sufficient statistics ``n``, ``sum(x)`` and ``sum(log(x))``.
 
     Examples
     --------
@@ -744,21 +846,38 @@ class Gamma(Model):
     parameters = (Parameter("shape", 0.0), Parameter("scale", 0.0))
     support = "positive"
 
-    @staticmethod
-    def _statistics(x):
-        """The sufficient statistics: sample size, sum of the data, sum of their logs."""
-        return x.size, x.sum(), np.log(x).sum()
+    def _statistics(self, x):
+        """The sufficient statistics: sample size, sum of the data, sum of their logs.
+
+        One pass over the data, block by block, so that each block's logarithms are summed
+        while they are still in the processor's cache: for large samples this is faster than
+        summing ``x`` and then ``np.log(x)``, a temporary array as large as the data."""
+        total = total_log = 0.0
+        for start in range(0, x.size, _BLOCK):
+            block = x[start : start + _BLOCK]
+            total += float(block.sum())
+            total_log += float(np.log(block).sum())
+        return x.size, total, total_log
 
     def _logpdf(self, params, x):
         shape, scale = params
         return (shape - 1) * np.log(x) - x / scale - gammaln(shape) - shape * np.log(scale)
 
-    def _loglik(self, params, x):
+    def _loglik_from(self, params, n, total, total_log):
         shape, scale = params
-        n, total, total_log = self._statistics(x)
         return (
             (shape - 1) * total_log - total / scale - n * (gammaln(shape) + shape * np.log(scale))
         )
+
+    def _conditional_mle_from(self, params, held, n, total, total_log):
+        shape, scale = params
+        if 0 in held and 1 not in held:  # the scale given the shape, in closed form
+            scale = total / n / shape
+        elif 1 in held and 0 not in held:  # the shape given the scale
+            shape = _inverse_digamma(total_log / n - math.log(scale), 100)
+        elif not held:  # the MLE, from an equation of its own (see solve_shape)
+            return None
+        return np.array([shape, scale])
 
     @staticmethod
     def solve_shape(statistic, max_iter: int = 50):
@@ -850,12 +969,19 @@ class Gamma(Model):
             "estimated in floating point (log(mean(x)) - mean(log(x)) is at rounding level)"
         )
 
-    def _check_estimable(self, x):
-        self._mle(x)  # raises when every observation is the same
+    def _check_estimable(self, x, statistics=None):
+        # The statistic of solve_shape must be positive: it is 0 when every observation is
+        # the same (which is read from x only then, for the message).
+        n, total, total_log = self._statistics(x) if statistics is None else statistics
+        log_mean = math.log(total / n)
+        statistic = log_mean - total_log / n
+        if not statistic > 64 * _EPS * (1 + abs(log_mean)):
+            self._check_statistic(
+                np.array(statistic), np.array(log_mean), x.min() == x.max(), x.ndim
+            )
 
-    def _score(self, params, x):
+    def _score_from(self, params, n, total, total_log):
         shape, scale = params
-        n, total, total_log = self._statistics(x)
         return np.array(
             [total_log - n * (digamma(shape) + np.log(scale)), total / scale**2 - n * shape / scale]
         )
@@ -866,17 +992,16 @@ class Gamma(Model):
             [np.log(x) - digamma(shape) - np.log(scale), x / scale**2 - shape / scale]
         )
 
-    def _observed_information(self, params, x):
+    def _observed_information_from(self, params, n, total, _):
         shape, scale = params
-        n, total, _ = self._statistics(x)
         off = n / scale
         return np.array(
-            [[n * polygamma(1, shape), off], [off, 2 * total / scale**3 - n * shape / scale**2]]
+            [[n * zeta(2, shape), off], [off, 2 * total / scale**3 - n * shape / scale**2]]
         )
 
     def _fisher_information(self, params):
         shape, scale = params
-        return np.array([[polygamma(1, shape), 1 / scale], [1 / scale, shape / scale**2]])
+        return np.array([[zeta(2, shape), 1 / scale], [1 / scale, shape / scale**2]])
 
     def _sample(self, params, size, rng):
         shape, scale = params
@@ -946,8 +1071,23 @@ class Categorical(Model):
         with np.errstate(divide="ignore"):
             return np.log(p)[x.astype(np.intp)]
 
-    def _loglik(self, p, x):
-        return xlogy(self._counts(x), p).sum()
+    def _statistics(self, x):
+        return (self._counts(x),)
+
+    def _loglik_from(self, p, counts):
+        return xlogy(counts, p).sum()
+
+    def _conditional_mle_from(self, p, held, counts):
+        # The probabilities not held share what the held ones leave, in proportion to their
+        # counts (equally when none of them was seen).
+        kept = np.array([j not in held for j in range(self.k)])
+        p = p.copy()
+        if not kept.any():
+            return p
+        rest = 1.0 - p[~kept].sum()
+        seen = counts[kept].sum()
+        p[kept] = rest * counts[kept] / seen if seen > 0 else rest / kept.sum()
+        return p
 
     def _mle_statistics(self, x):
         if isinstance(x, np.ndarray) and x.ndim == 1:  # one sample in memory: count directly
@@ -957,16 +1097,14 @@ class Categorical(Model):
     def _mle_from(self, frequencies):
         return frequencies
 
-    def _score(self, p, x):
-        n = self._counts(x)
+    def _score_from(self, p, n):
         return n[:-1] / p[:-1] - n[-1] / p[-1]
 
     def _score_obs(self, p, x):
         onehot = self._onehot(x)
         return onehot[:, :-1] / p[:-1] - onehot[:, -1:] / p[-1]
 
-    def _observed_information(self, p, x):
-        n = self._counts(x)
+    def _observed_information_from(self, p, n):
         return np.diag(n[:-1] / p[:-1] ** 2) + n[-1] / p[-1] ** 2
 
     def _fisher_information(self, p):

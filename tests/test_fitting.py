@@ -98,14 +98,14 @@ def test_profile_interval_for_a_gaussian_mean_has_a_closed_form(rng):
     half = np.sqrt(s2 * (np.exp(Q95 / n) - 1))
     res = fit(Gaussian(), x)
     np.testing.assert_allclose(
-        res.conf_int(method="profile")[0], [xbar - half, xbar + half], rtol=1e-7
+        res.conf_int(method="profile")[0], [xbar - half, xbar + half], rtol=1e-9
     )
     # sigma2 is profiled over mu, whose maximizer does not depend on sigma2.
     ll = lambda v: Gaussian().loglik((xbar, v), x)
     np.testing.assert_allclose(
         res.conf_int(method="profile")[1],
         _independent_profile_end(ll, s2, 1e-3, 50 * s2),
-        rtol=1e-7,
+        rtol=1e-9,
     )
 
 
@@ -128,7 +128,7 @@ def test_profile_interval_of_one_category_is_the_binomial_one(rng):
         nj, n = np.sum(x == j), x.size
         ll = lambda p, nj=nj, n=n: nj * np.log(p) + (n - nj) * np.log1p(-p)
         np.testing.assert_allclose(
-            prof[j], _independent_profile_end(ll, nj / n, 1e-9, 1 - 1e-9), rtol=1e-6
+            prof[j], _independent_profile_end(ll, nj / n, 1e-9, 1 - 1e-9), rtol=1e-9
         )
 
 

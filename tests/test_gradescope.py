@@ -4,8 +4,9 @@ In make test (in-process): the zip's pip requirements are exactly the packages t
 imports and everything they require on Linux and the book's Python, each at the book's pin
 (closed under what the installed packages declare, and nothing of otter's ``plugins`` extra);
 the zip's conda environment is the book's Python; a master asking for another Python is
-refused. Marked ``slow`` (make test-slow, which CI runs after make test; minutes): the zip of one assignment is
-installed from its own requirements into a fresh virtual environment of the book's Python,
+refused. Marked ``slow`` (make test-slow, which CI runs after make test; minutes): the zip of
+one assignment is installed from its own requirements into a fresh virtual environment of the
+book's Python,
 whose packages must then be the book's pins (pip's resolver is the independent judge of the
 closure), and its ``run_otter.py`` grades two submissions in a folder laid out as Gradescope
 lays out ``/autograder``; ``results.json`` gives the solution full marks and takes points off
