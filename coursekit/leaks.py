@@ -21,7 +21,7 @@ from pathlib import Path
 
 from coursekit.paths import ROOT
 from coursekit.stage import STUDENT_NOTE
-from coursekit.strip import PLACEHOLDER, Solution, cell_outputs
+from coursekit.strip import IN_THE_NOTEBOOK, PLACEHOLDER, WHERE_TO_WORK, Solution, cell_outputs
 
 __all__ = [
     "MARKERS",
@@ -145,10 +145,12 @@ def kept_ngrams(pages: list[Path], root: Path = ROOT) -> set[tuple[str, ...]]:
     Returns
     -------
     set of tuple of str
-        The sequences of :data:`NGRAM` words of those texts, and of the placeholder and the
-        front page's note.
+        The sequences of :data:`NGRAM` words of those texts, and of the placeholder (as the
+        site and the student notebooks word it) and the front page's note.
     """
-    found = ngrams(tokens(PLACEHOLDER + " " + STUDENT_NOTE))
+    found = set()
+    for kept in (PLACEHOLDER, WHERE_TO_WORK, IN_THE_NOTEBOOK, STUDENT_NOTE):
+        found |= ngrams(tokens(f"{PLACEHOLDER} {kept}"))
     package = sorted((root / "mlebook").glob("*.py"))
     for page in [*pages, *package]:
         found |= ngrams(tokens(readable_text(page)))

@@ -8,12 +8,15 @@ and in ``.md`` pages:
   start, the middle or the end of a markdown cell;
 - a plain ``{solution} LABEL`` directive, whose body is the solution.
 
-Each removed solution leaves a placeholder where it was: a markdown cell "**Your answer
-here.**", followed by an empty code cell if the solution contained code (that cell is tagged
-``remove-cell``, so the site shows only the sentence while the downloaded notebook has a cell
-to type in). References from the remaining text to labels defined inside a solution (its own
-``:label:``, equations, figures, ``(target)=``) are rewritten to plain text
-(:func:`rewrite_references`), so the nitpicky build has nothing dangling.
+Each removed solution leaves a placeholder: the paragraph "**Your answer here.**", which says
+where to work the exercise (:data:`WHERE_TO_WORK`), becomes the last block of the exercise's
+own box (a ``{container}`` of class :data:`ANSWER_CLASS` appended to the exercise directive),
+and in a notebook an empty code cell follows where the solution was (tagged ``remove-cell``, so
+the site shows only the sentence while the downloaded notebook has a cell to type in). A
+solution whose exercise is not on the page leaves the paragraph where it was instead.
+References from the remaining text to labels defined inside a solution (its own ``:label:``,
+equations, figures, ``(target)=``) are rewritten to plain text (:func:`rewrite_references`),
+so the nitpicky build has nothing dangling.
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ from coursekit.paths import ROOT
 
 __all__ = [
     "PLACEHOLDER",
+    "ANSWER_CLASS",
+    "WHERE_TO_WORK",
+    "IN_THE_NOTEBOOK",
     "Solution",
     "strip_page",
     "strip_notebook",
@@ -40,6 +46,19 @@ __all__ = [
 ]
 
 PLACEHOLDER = "**Your answer here.**"
+#: The class of the placeholder's box inside the exercise's (styled by _static/student.css).
+ANSWER_CLASS = "answer-placeholder"
+#: What the placeholder says on the site and in the PDF, after :data:`PLACEHOLDER`.
+WHERE_TO_WORK = (
+    "Work this exercise in the chapter's notebook, in the empty cell below the exercise: "
+    "download the notebook with the download button at the top of the chapter's page, or open "
+    "it in Binder or Colab with the rocket button."
+)
+#: What it says in the student notebooks instead, right above that empty cell.
+IN_THE_NOTEBOOK = (
+    "Write it in the empty cell below, and add cells as you need: code cells for "
+    "computations, Markdown cells for words and mathematics."
+)
 
 _ROLE = re.compile(r"\{(?P<role>ref|numref|eq|prf:ref|doc)\}`(?P<body>[^`]+)`")
 _MD_LINK = re.compile(r"\[(?P<text>[^\]]+)\]\(#(?P<label>[^)\s]+)\)")
@@ -138,11 +157,38 @@ def _new_cell(nb, kind: str, source: str, tags=()):
     return cell
 
 
-def _placeholder_cells(nb, has_code: bool) -> list:
-    cells = [_new_cell(nb, "markdown", PLACEHOLDER)]
-    if has_code:
-        cells.append(_new_cell(nb, "code", "", tags=["remove-cell"]))
-    return cells
+def _placeholder_cells(nb, attached: bool) -> list:
+    """The cells a solution leaves: an empty code cell, after the placeholder unless the
+    exercise's box holds it."""
+    cells = [] if attached else [_new_cell(nb, "markdown", PLACEHOLDER)]
+    return cells + [_new_cell(nb, "code", "", tags=["remove-cell"])]
+
+
+def _attach(text: str, label: str) -> str | None:
+    """The text with the placeholder appended to the exercise ``label``, or None if the text
+    does not hold that exercise."""
+    body = [f"{PLACEHOLDER} {WHERE_TO_WORK}"]
+    return fences.append_directive(text, "exercise", label, f"{{container}} {ANSWER_CLASS}", body)
+
+
+def _attach_to_lines(lines: list[str], label: str) -> bool:
+    """Append the placeholder to the exercise ``label`` in ``lines``; whether it was found."""
+    new = _attach("\n".join(lines), label)
+    if new is not None:
+        lines[:] = new.split("\n")
+    return new is not None
+
+
+def _attach_to_cells(kept: list[str], cells: list, label: str) -> bool:
+    """Append the placeholder to the exercise ``label``, in the lines of the current cell so
+    far or in an earlier markdown cell; whether it was found."""
+    if _attach_to_lines(kept, label):
+        return True
+    for cell in reversed(cells):
+        if cell.cell_type == "markdown" and (new := _attach(cell.source, label)) is not None:
+            cell.source = new
+            return True
+    return False
 
 
 def strip_notebook(
@@ -172,6 +218,7 @@ def strip_notebook(
     nb = copy.deepcopy(nb)
     cells, solutions = [], []
     current: Solution | None = None
+    attached = False
 
     for cell in nb.cells:
         if cell.cell_type != "markdown":
@@ -213,6 +260,7 @@ def strip_notebook(
                     )
                 current = Solution(source, directive.label, labels=directive.labels)
                 in_solution_text = []
+                attached = _attach_to_cells(kept, cells, directive.label)
             elif piece.kind == "end":
                 if current is None:
                     raise ValueError(f"{source}: solution-end without a solution-start")
@@ -221,7 +269,7 @@ def strip_notebook(
                 current.labels |= fences.labels_defined(region)
                 solutions.append(current)
                 flush()
-                cells.extend(_placeholder_cells(nb, current.has_code))
+                cells.extend(_placeholder_cells(nb, attached))
                 current, in_solution_text = None, []
             else:  # a plain {solution} directive
                 if current is not None:
@@ -231,7 +279,8 @@ def strip_notebook(
                 sol = Solution(source, directive.label, labels=directive.labels)
                 sol.add_text("\n".join(directive.body))
                 solutions.append(sol)
-                kept.extend(["", PLACEHOLDER, ""])
+                if not _attach_to_cells(kept, cells, directive.label):
+                    kept.extend(["", PLACEHOLDER, ""])
         if current is not None:
             region = "\n".join(in_solution_text)
             current.add_text(region)
@@ -257,8 +306,9 @@ def strip_markdown_page(text: str, source: str = "") -> tuple[str, list[Solution
     Returns
     -------
     text : str
-        The page, with a placeholder where each solution was (and, in a MyST notebook, an
-        empty code cell after a solution that had code).
+        The page, with a placeholder in each exercise whose solution was removed (or where
+        the solution was, if its exercise is not on the page) and, in a MyST notebook, an
+        empty code cell where the solution was.
     solutions : list of Solution
         The solutions removed, in order.
 
@@ -271,6 +321,7 @@ def strip_markdown_page(text: str, source: str = "") -> tuple[str, list[Solution
     solutions: list[Solution] = []
     current: Solution | None = None
     region: list[str] = []
+    attached = False
     myst_notebook = text.startswith("---") and "kernelspec" in text.split("\n---", 1)[0]
     for piece in fences.split(text):
         directive = piece.directive
@@ -283,6 +334,7 @@ def strip_markdown_page(text: str, source: str = "") -> tuple[str, list[Solution
                 )
             current = Solution(source, directive.label, labels=directive.labels)
             region = []
+            attached = _attach_to_lines(out, directive.label)
         elif piece.kind == "end":
             if current is None:
                 raise ValueError(f"{source}: solution-end without a solution-start")
@@ -291,9 +343,10 @@ def strip_markdown_page(text: str, source: str = "") -> tuple[str, list[Solution
             current.add_text(region_text)
             current.labels |= fences.labels_defined(region_text)
             solutions.append(current)
-            out.extend(["", PLACEHOLDER, ""])
-            if current.has_code and myst_notebook:
-                out.extend(["```{code-cell} ipython3", ":tags: [remove-cell]", "", "```", ""])
+            if not attached:
+                out.extend(["", PLACEHOLDER, ""])
+            if myst_notebook:
+                out.extend(["", "```{code-cell} ipython3", ":tags: [remove-cell]", "", "```", ""])
             current = None
         else:
             if current is not None:
@@ -301,7 +354,8 @@ def strip_markdown_page(text: str, source: str = "") -> tuple[str, list[Solution
             sol = Solution(source, directive.label, labels=directive.labels)
             sol.add_text("\n".join(directive.body))
             solutions.append(sol)
-            out.extend(["", PLACEHOLDER, ""])
+            if not _attach_to_lines(out, directive.label):
+                out.extend(["", PLACEHOLDER, ""])
     if current is not None:
         raise ValueError(f"{source}: the solution of {current.label!r} has no solution-end")
     return "\n".join(out), solutions

@@ -1,7 +1,8 @@
 """The student edition, end to end: what ``make student`` runs.
 
 :func:`run` stages the book without its solutions (:mod:`coursekit.stage`), writes the
-student notebooks, builds the site with warnings as errors, and checks the result for leaks
+student notebooks (plain Markdown, which Jupyter and Colab render), builds the site with
+warnings as errors, and checks the result for leaks
 (:mod:`coursekit.leaks`): the text of every solution, collected from the original sources,
 and the solution markers must appear in no file of ``OUT/html`` (the student PDF included),
 ``OUT/notebooks`` or ``OUT/branch`` (the student branch, which its launch buttons open).

@@ -5,6 +5,7 @@ wheel outside the repository runs a chapter on its own.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -235,14 +236,22 @@ def test_a_downloaded_chapter_and_a_student_notebook_run_in_jupyterlab(jupyterla
     it: in JupyterLab, Kernel > Restart Kernel and Run All Cells. The downloaded chapter's
     hidden first cell finds mlebook installed and does nothing. (The browser is the session's
     Chromium, tests/conftest.py: one Playwright per worker.)"""
-    from coursekit import strip
+    from coursekit import stage, strip
 
     base, token, folder = jupyterlab
     downloaded = ROOT / "chapters" / "01_likelihood.ipynb"
     without_outputs(downloaded, folder / "01_likelihood.ipynb")
-    chapter = ROOT / "chapters" / "02_log_likelihood.ipynb"
-    student, removed = strip.strip_notebook(nbformat.read(chapter, as_version=4))
+    # The student notebook exactly as `make student` hands it out: solutions removed, the
+    # exercises in plain Markdown (coursekit.stage.student_notebooks).
+    staged = folder / ".staged"
+    _, removed = stage.stage(staged, pages=["chapters/02_log_likelihood"])
     assert removed, "the student notebook has its solutions removed"
+    (student,) = [
+        nb
+        for path, nb in stage.student_notebooks(staged / "src").items()
+        if path.name == "02_log_likelihood.ipynb"
+    ]
+    assert "```{exercise" not in json.dumps(student), "the exercises are plain Markdown"
     nbformat.write(student, folder / "student.ipynb")
     without_outputs(folder / "student.ipynb", folder / "student.ipynb")
     text, images = run_all_in_jupyterlab(browser, base, token, "01_likelihood.ipynb")

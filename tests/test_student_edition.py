@@ -1,4 +1,4 @@
-"""The student edition (`make student`) contains no exercise solution at all.
+"""The student edition (`make student`) contains no exercise solution at all, and reads well.
 
 The stripping is tested on small examples of every form a solution can take. Then the whole
 student edition is built, and every file of it (pages, search index, `_sources`, the
@@ -6,10 +6,18 @@ downloadable notebooks, the student notebooks) is searched for the text of every
 the book, collected from the sources listed in `_toc.yml`, and for the solution markers. To
 show that this search can fail, the same checker is run on the full edition (the book build
 shared with tests/test_book.py), where it must find every solution of every chapter.
+
+On the built student site each exercise's box ends with the placeholder that says where to
+work; the student notebooks are plain Markdown whose exercises, theorems, equations, figures
+and citations carry the numbers and words the site shows (the built pages are the reference).
+The instructor guide's syllabus is checked against the table of contents, the assignments and
+the book's exercises, and the set-up page against the repository.
 """
 
 from __future__ import annotations
 
+import html
+import html.parser
 import re
 from pathlib import Path
 
@@ -19,7 +27,7 @@ import yaml
 from accessibility import check_accessibility
 from browser import open_page, serve
 
-from coursekit import leaks, stage, strip, toc
+from coursekit import fences, leaks, stage, strip, toc
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -76,12 +84,19 @@ def test_gated_solutions_whose_markers_share_cells_with_other_text():
         "solution-end",
     ):
         assert secret not in text
-    assert kinds == ["markdown", "markdown", "code", "markdown", "markdown", "markdown"]
-    assert sources[0].startswith("## Exercises") and "{exercise} Title A" in sources[0]
-    assert sources[1] == strip.PLACEHOLDER and sources[2] == ""
-    assert stripped.cells[2].metadata["tags"] == ["remove-cell"]
-    assert "{exercise} Title B" in sources[3]
-    assert sources[4] == strip.PLACEHOLDER and sources[5] == "Text after the exercises."
+    # The placeholder is the last block of each exercise's box; an empty code cell to type in
+    # follows where the solution was, whether or not the solution had code.
+    assert kinds == ["markdown", "code", "markdown", "code", "markdown"]
+    for source, title in ((sources[0], "Title A"), (sources[2], "Title B")):
+        (exercise,) = [d for d in fences.directives(source) if d.name == "exercise"]
+        assert exercise.arg.strip() == title
+        (box,) = fences.directives("\n".join(exercise.body))
+        assert (box.name, box.arg.strip()) == ("container", strip.ANSWER_CLASS)
+        assert box.body == [f"{strip.PLACEHOLDER} {strip.WHERE_TO_WORK}"]
+    assert sources[0].startswith("## Exercises") and source.count(strip.PLACEHOLDER) == 1
+    for i in (1, 3):
+        assert sources[i] == "" and stripped.cells[i].metadata["tags"] == ["remove-cell"]
+    assert sources[4] == "Text after the exercises."
     assert len({c.id for c in stripped.cells}) == len(stripped.cells)
     nbformat.validate(stripped)
 
@@ -158,6 +173,101 @@ def test_labels_defined_by_a_solution_figure_are_removed_from_references():
         strip.rewrite_references("As {numref}`fig-secret` shows.", solutions[0].labels)
         == "As a solution in the full edition shows."
     )
+
+
+@pytest.mark.parametrize("fence", ["```", "````", ":::", "::::"])
+def test_the_placeholder_is_the_last_block_of_its_exercise_whatever_the_fence(fence):
+    page = (
+        f"# Page\n\n{fence}{{exercise}} T\n:label: ex-t\n\nDo it.\n{fence}\n\n"
+        f"{START % 't'}\n\nThe secret.\n\n{END}\n\nAfter the exercise.\n"
+    )
+    text, solutions = strip.strip_markdown_page(page, "page.md")
+    assert [s.label for s in solutions] == ["ex-t"] and "secret" not in text
+    # MyST's own parser sees one exercise, whose body ends with the placeholder's box, and the
+    # text after it outside: the box's fence cannot close the exercise's.
+    (exercise,) = fences.directives(text)
+    assert exercise.name == "exercise" and exercise.closed
+    (box,) = fences.directives("\n".join(exercise.body))
+    assert box.arg.strip() == strip.ANSWER_CLASS and strip.PLACEHOLDER in box.body[0]
+    assert "After the exercise." in text.split("\n")[exercise.end :]
+    assert text.count(strip.PLACEHOLDER) == 1
+
+
+BOOK = [
+    (
+        "a",
+        "(sec-a)=\n# Chapter A\n\n```{math}\n:label: eq-a\na = 1\n```\n\n"
+        "````{prf:theorem} Big\n:label: thm-big\n\nThe statement.\n\n$$\ny = 2\n$$ (eq-b)\n"
+        "````\n\n````{prf:definition}\n:label: def-d\n\n- a list\n````\n\n"
+        "````{exercise} First $x$\n:label: ex-first\n\nUse {eq}`eq-a`.\n\n"
+        f":::{{container}} {strip.ANSWER_CLASS}\nSite words.\n:::\n````\n",
+    ),
+    (
+        "b",
+        "# Chapter B\n\n## Exercises\n\n"
+        "See {ref}`sec-a`, {numref}`ex-first`, {numref}`Exercise %s <ex-first>`,\n"
+        "{prf:ref}`thm-big`, {ref}`the theorem <thm-big>`, {term}`MLE`, {term}`fits <MLE>`,\n"
+        "{py:func}`~mlebook.fitting.fit`, {py:class}`mlebook.models.Gaussian`,\n"
+        "{cite:t}`k1,k2` {cite:p}`k1`, [there](#sec-a), {eq}`eq-b` and {doc}`a`.\n\n"
+        "```{note}\nA note.\n```\n\n````{exercise} Second\n:label: ex-second\n\nBody.\n````\n\n"
+        "`````markdown\n````{exercise} Shown, not an exercise\n````\n`````\n",
+    ),
+]
+
+
+def test_myst_becomes_markdown_that_jupyter_renders_numbered_as_the_site():
+    numbering = fences.Numbering()
+    for docname, text in BOOK:
+        numbering.scan(text, docname)
+    targets = numbering.targets
+    assert {k: (t.kind, t.number) for k, t in targets.items() if t.number} == {
+        "eq-a": ("equation", 1),
+        "thm-big": ("theorem", 1),
+        "eq-b": ("equation", 2),  # inside the theorem, after it
+        "def-d": ("definition", 1),
+        "ex-first": ("exercise", 1),
+        "ex-second": ("exercise", 2),
+    }
+    assert targets["sec-a"].title == targets["a"].title == "Chapter A"
+
+    def cite(role, keys):
+        return f"<{role} {'+'.join(keys)}>"
+
+    a = fences.to_markdown(BOOK[0][1], targets, cite, {strip.ANSWER_CLASS: "Notebook words."})
+    assert a.split("\n") == [
+        "# Chapter A",
+        "",
+        "$$",
+        "a = 1",
+        "\\tag{1}",
+        "$$",
+        "",
+        "**Theorem 1 (Big).** The statement.",
+        "",
+        "$$",
+        "y = 2",
+        "\\tag{2} $$",
+        "",
+        "**Definition 1.**",
+        "",
+        "- a list",
+        "",
+        "## Exercise 1 (First $x$)",  # one level below its section
+        "",
+        "Use (1).",
+        "",
+        "Notebook words.",
+        "",
+    ]
+    b = fences.to_markdown(BOOK[1][1], targets, cite)
+    assert (
+        "See Chapter A, Exercise 1, Exercise 1,\nTheorem 1, the theorem, MLE, fits,\n"
+        "`fit()`, `mlebook.models.Gaussian`,\n<cite:t k1+k2> <cite:p k1>, there, (2) and "
+        "Chapter A."
+    ) in b
+    assert "**Note.** A note." in b and "### Exercise 2 (Second)\n\nBody." in b
+    # A code block that shows the syntax is left as it is.
+    assert "````{exercise} Shown, not an exercise\n````" in b
 
 
 @pytest.mark.parametrize(
@@ -291,16 +401,21 @@ def test_student_notebooks_have_placeholders_and_keep_the_main_texts_outputs(stu
         stripped = nbformat.read(next(p for p in notebooks if p.name == original_path.name), 4)
         rel = original_path.relative_to(ROOT).as_posix()
         n_solutions = sum(1 for s in solutions if s.source == rel)
-        placeholders = [c for c in stripped.cells if c.source == strip.PLACEHOLDER]
-        assert len(placeholders) == n_solutions
+        # Each exercise's cell ends with the placeholder, and an empty code cell follows it.
+        answer = f"{strip.PLACEHOLDER} {strip.IN_THE_NOTEBOOK}"
+        ends = [i for i, c in enumerate(stripped.cells) if c.source.endswith(answer)]
+        assert len(ends) == sum(c.source.count(strip.PLACEHOLDER) for c in stripped.cells)
+        assert len(ends) == n_solutions
+        for i in ends:
+            after = stripped.cells[i + 1]
+            assert (after.cell_type, after.source, after.outputs) == ("code", "", [])
+        empty_code = [c for c in stripped.cells if c.cell_type == "code" and not c.source]
+        assert len(empty_code) == n_solutions
         # Every code cell of the main text is there, with the outputs the full edition stores.
         kept = {c.id: c for c in stripped.cells if c.cell_type == "code" and c.source}
-        _, removed = strip.strip_notebook(original, rel)
         for cell in original.cells:
             if cell.cell_type == "code" and cell.id in kept:
                 assert kept[cell.id].outputs == cell.outputs
-        empty_code = [c for c in stripped.cells if c.cell_type == "code" and not c.source]
-        assert len(empty_code) == sum(1 for s in removed if s.has_code)
         # and the page shows every figure of the main text.
         images = sum(
             1 for c in kept.values() for o in c.outputs if "image/png" in o.get("data", {})
@@ -308,6 +423,111 @@ def test_student_notebooks_have_placeholders_and_keep_the_main_texts_outputs(stu
         page = (student[0] / "html" / rel.replace(".ipynb", ".html")).read_text()
         assert page.count("<img") >= images
         assert page.count(strip.PLACEHOLDER.strip("*")) == n_solutions
+
+
+class _Boxes(html.parser.HTMLParser):
+    """Each piece of a page's text, with where it is: the exercise box it is in (the box's id,
+    or None), whether it is in the box's title, and whether in an answer placeholder."""
+
+    VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link"})
+    VOID |= {"meta", "source", "track", "wbr"}
+
+    def __init__(self, page: str):
+        super().__init__(convert_charrefs=True)
+        self.stack, self.pieces = [], []
+        self.feed(page)
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            attrs = dict(attrs)
+            self.stack.append((tag, set((attrs.get("class") or "").split()), attrs.get("id")))
+
+    def handle_endtag(self, tag):
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i][0] == tag:
+                del self.stack[i:]
+                break
+
+    def handle_data(self, data):
+        box = next((i for t, c, i in reversed(self.stack) if t == "div" and "exercise" in c), None)
+        classes = set().union(*(c for _, c, _ in self.stack))
+        self.pieces.append(
+            (box, "admonition-title" in classes, strip.ANSWER_CLASS in classes, data)
+        )
+
+    def exercises(self) -> dict[str, str]:
+        """Each exercise box's title ("Exercise 9 (Known mean)"), by its id, in order."""
+        titles: dict[str, str] = {}
+        for box, title, _, data in self.pieces:
+            if box is not None:
+                titles[box] = titles.get(box, "") + (data if title else "")
+        return {box: " ".join(t.split()) for box, t in titles.items()}
+
+    def placeholders(self) -> dict[str | None, str]:
+        found: dict[str | None, str] = {}
+        for box, _, placeholder, data in self.pieces:
+            if placeholder:
+                found[box] = found.get(box, "") + data
+        return found
+
+
+def _pages(student):
+    out = _built(student)
+    for path in originals:
+        rel = path.relative_to(ROOT).as_posix()
+        html_page = (out / "html" / rel.replace(".ipynb", ".html")).read_text()
+        yield rel, html_page, nbformat.read(out / "notebooks" / path.name, as_version=4)
+
+
+@pytest.mark.book
+def test_the_placeholder_is_inside_each_exercise_box_on_the_site(student):
+    """On the built pages the placeholder is a box inside the exercise's box, one for every
+    removed solution, saying where to work; no "Your answer here" stands outside a box."""
+    _, _, solutions, _, _ = student
+    expected = leaks.tokens(f"{strip.PLACEHOLDER} {strip.WHERE_TO_WORK}")
+    for rel, page, _ in _pages(student):
+        boxes = _Boxes(page)
+        placeholders = boxes.placeholders()
+        assert set(placeholders) == {s.label for s in solutions if s.source == rel}, rel
+        assert set(placeholders) <= set(boxes.exercises()), rel
+        for box, text in placeholders.items():
+            assert leaks.tokens(text) == expected, (rel, box)
+        outside = [d for b, _, _, d in boxes.pieces if b is None and "Your answer" in d]
+        assert not outside, rel
+
+
+@pytest.mark.book
+def test_the_student_notebooks_are_markdown_numbered_as_the_site(student):
+    """Jupyter and Colab do not render MyST: in the student notebooks (those of
+    OUT/notebooks, the site's download button and the student branch), no directive or role is
+    left, every exercise is a heading with the number and title its box has on the site, and
+    the theorems, definitions, equations, figures and citations read as the site shows them."""
+    out = _built(student)
+    exercises = 0
+    raw = re.compile(
+        r"[`:]{3,}\{[\w:-]+\}|\{[\w:.-]+\}`|^\([^)\s]+\)=\s*$|\$\$[ \t]*\([^)\s]+\)[ \t]*$", re.M
+    )
+    for rel, page, nb in _pages(student):
+        text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+        assert not raw.findall(text), (rel, raw.findall(text)[:5])
+        on_site = list(_Boxes(page).exercises().values())
+        headings = re.findall(r"^#{2,6} (Exercise \d+.*)$", text, flags=re.M)
+        assert [leaks.tokens(h) for h in headings] == [leaks.tokens(t) for t in on_site], rel
+        exercises += len(headings)
+        for kind in ("Theorem", "Definition", "Fig."):
+            numbers = re.findall(rf'caption-number">{re.escape(kind)} (\d+) ', page)
+            assert set(re.findall(rf"\*\*{re.escape(kind)} (\d+)[ .]", text)) == set(numbers)
+        equations = re.findall(r'<span class="eqno">\((\d+)\)', page)
+        assert sorted(re.findall(r"\\tag\{(\d+)\}", text), key=int) == equations, rel
+        for cited in re.findall(r'<span class="bibtex-citation"[^>]*>(.*?)</span>', page):
+            assert html.unescape(re.sub(r"<[^>]+>", "", cited)) in text, rel
+    assert exercises == sum(1 for s in student[2] if s.source.startswith("chapters/"))
+    # The download button serves the same notebooks, and so does the student branch.
+    for path in originals:
+        rel = path.relative_to(ROOT)
+        mine = (out / "notebooks" / path.name).read_bytes()
+        assert (out / "html" / "_sources" / rel).read_bytes() == mine, rel
+        assert (out / "branch" / rel).read_bytes() == mine, rel
 
 
 @pytest.mark.book
@@ -339,6 +559,77 @@ def test_the_leak_check_finds_the_solutions_of_a_full_edition(site, tmp_path):
             assert own <= found, f"{path.relative_to(site)}: not found {sorted(own - found)}"
     markers = {leak.what for leak in reported if leak.what.startswith("the marker")}
     assert {"the marker 'Solution to'", "the marker 'class=\"solution'"} <= markers
+
+
+@pytest.mark.book
+def test_the_set_up_page_is_in_both_editions_and_linked_from_the_front_page(student, site):
+    out = _built(student)
+    for html_dir in (out / "html", site):
+        page = (html_dir / "student_setup.html").read_text()
+        assert "Running the chapters and working the exercises" in page
+        assert 'href="student_setup.html"' in (html_dir / "intro.html").read_text()
+
+
+def _section(text: str, label: str) -> str:
+    """The section of a MyST page that the target ``(label)=`` opens, up to the next heading
+    of the same level or higher."""
+    lines = text[text.index(f"({label})=") :].split("\n")[1:]
+    level = len(lines[0]) - len(lines[0].lstrip("#"))
+    end = next(
+        (i for i, line in enumerate(lines[1:], 1) if re.match(rf"^#{{1,{level}}} ", line)),
+        len(lines),
+    )
+    return "\n".join(lines[:end])
+
+
+def test_the_syllabus_names_every_chapter_assignment_and_exercise_as_the_book_does():
+    """The instructor guide's syllabus has weeks 1 to 13, every chapter of the table of
+    contents, every assignment of assignments/ (out and due), and the book's exercises under
+    their numbers and titles; its learning objectives name every chapter by its title."""
+    guide = (ROOT / "instructor_guide.md").read_text()
+    syllabus = _section(guide, "syllabus")
+    rows = [line.split("|")[1:-1] for line in syllabus.split("\n") if re.match(r"^\| \d", line)]
+    assert [int(row[0]) for row in rows] == list(range(1, 14))
+    chapters = [d for d in toc.documents(toc.load()) if d.startswith("chapters/")]
+    assert len(chapters) == 14
+    for chapter in chapters:
+        assert f"]({chapter}.ipynb)" in syllabus, chapter
+    assignments = sorted(p.stem for p in (ROOT / "assignments").glob("*.ipynb"))
+    assert assignments
+    for name in assignments:
+        assert f"`{name}` out" in syllabus and f"`{name}` due" in syllabus, name
+    numbering = fences.Numbering()
+    for page in toc.book_pages():
+        if page.suffix == ".ipynb":
+            for cell in nbformat.read(page, as_version=4).cells:
+                if cell.cell_type == "markdown":
+                    numbering.scan(cell.source, page.relative_to(ROOT).with_suffix("").as_posix())
+    titles = {t.number: t.title for t in numbering.targets.values() if t.kind == "exercise"}
+    assigned = re.findall(r"Ex\. (\d+) \(([^)]*)\)", syllabus)
+    assert len(assigned) >= 2 * len(chapters)
+    for number, title in assigned:
+        assert titles[int(number)] == title, number
+    # Learning objectives: 3 to 5 for each chapter, under its title.
+    objectives = _section(guide, "course-plan")
+    for chapter in chapters:
+        block = re.search(
+            rf"\*\*Chapter \d+, \[([^\]]+)\]\({re.escape(chapter)}\.ipynb\)\.\*\*\n\n"
+            r"((?:- .*\n(?:  .*\n)*)+)",
+            objectives,
+        )
+        assert block, chapter
+        assert numbering.targets[chapter].title.startswith(block.group(1)), chapter
+        assert 3 <= block.group(2).count("\n- ") + 1 <= 5, chapter
+
+
+def test_the_commands_of_the_set_up_page_are_those_of_this_repository():
+    page = (ROOT / "student_setup.md").read_text()
+    targets = set(re.findall(r"^([\w-]+):", (ROOT / "Makefile").read_text(), flags=re.M))
+    for target in re.findall(r"`make (\w+)`", page):
+        assert target in targets, target
+    for name in set(re.findall(r"[\w/.-]+\.(?:txt|ipynb)\b", page)):
+        assert (ROOT / name).exists() or (ROOT / "chapters" / name).exists(), name
+    assert "student-setup" in fences.labels_defined(page)
 
 
 # --------------------------------------------------------------------------- links
@@ -396,7 +687,7 @@ def student_server(student):
         yield url
 
 
-@pytest.mark.editions  # 36 pages of axe-core: in make test-editions, not in make test
+@pytest.mark.slow  # 36 pages of axe-core: in make test-slow, not in make test
 @pytest.mark.parametrize("name", STUDENT_PAGES)
 def test_the_student_edition_passes_axe(browser, student_server, name):
     """axe-core finds no WCAG 2.1 A or AA failure on any page of the student edition, in light
