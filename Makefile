@@ -24,13 +24,16 @@
 #                     PDF, and the student notebooks into _build/student/notebooks
 #   make assignments  run otter assign on every assignments/*.ipynb into dist/assignments/
 #   make grade SUBMISSIONS=folder [ASSIGNMENT=name] [ROSTER=roster.csv] [OUT=file.csv]
-#              [JOBS=n] [TIMEOUT=seconds] [MEMORY=GB]
+#              [JOBS=n] [TIMEOUT=seconds] [MEMORY=GB] [MASTERS=folder]
 #                     grade a folder of submitted notebooks (no Docker) into dist/grades/NAME.csv
 #                     (a row per student, written as grading proceeds) and NAME-feedback/
 #                     (student/ and instructor/ copies), each in a sandbox (bubblewrap) with a
 #                     timeout (default 300 s) and a memory cap (default 4 GB), JOBS at a time
 #                     (default: the number of cores); ROSTER maps the file names of Canvas and
-#                     Moodle downloads to student IDs (format: instructor_guide.md)
+#                     Moodle downloads to student IDs (format: instructor_guide.md); the written
+#                     questions' answers are gathered, one file per question, into
+#                     NAME-written/ for grading by hand (read from the masters in MASTERS,
+#                     default assignments/)
 
 PYTHON ?= python3
 VENV := .venv
@@ -98,10 +101,11 @@ assignments: $(STAMP)
 	$(BIN)/python scripts/assignments.py
 
 grade: $(STAMP)
-	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [ASSIGNMENT=name] [ROSTER=roster.csv] [OUT=file.csv] [JOBS=n] [TIMEOUT=seconds] [MEMORY=GB]" >&2; exit 2; }
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [ASSIGNMENT=name] [ROSTER=roster.csv] [OUT=file.csv] [JOBS=n] [TIMEOUT=seconds] [MEMORY=GB] [MASTERS=folder]" >&2; exit 2; }
 	$(BIN)/python scripts/grade.py "$(SUBMISSIONS)" $(if $(ASSIGNMENT),--assignment "$(ASSIGNMENT)") \
 		$(if $(ROSTER),--roster "$(ROSTER)") $(if $(OUT),--out "$(OUT)") \
-		$(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(MEMORY),--memory $(MEMORY))
+		$(if $(JOBS),--jobs $(JOBS)) $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(MEMORY),--memory $(MEMORY)) \
+		$(if $(MASTERS),--masters "$(MASTERS)")
 
 clean:
 	rm -rf _build

@@ -21,8 +21,9 @@ was written:
   autograder it was given; one whose metadata names another assignment is refused.
 
 The result lists, besides the scores and otter's summary of each question, every test's
-result (public or hidden) and every cell that raised an exception, for the feedback
-(:mod:`coursekit.grade`).
+result (public or hidden), every cell that raised an exception, for the feedback
+(:mod:`coursekit.grade`), and the answers to the written questions (``--written``: the
+questions graded by hand, whose Markdown answers the grader gathers for the instructor).
 """
 
 from __future__ import annotations
@@ -176,6 +177,80 @@ def check_assignment(nb: dict, config: dict) -> None:
         raise ValueError(f"received a submission for assignment {got!r}; this is {wanted!r}")
 
 
+#: The text otter puts in a written question's answer cell of the student notebook.
+PLACEHOLDER = "_Type your answer here, replacing this text._"
+
+#: The markers otter puts around a written (manual) question in the notebooks it generates,
+#: in the Markdown of the question's prompt and of the cell after its answer.
+BEGIN_WRITTEN, END_WRITTEN = "<!-- BEGIN QUESTION -->", "<!-- END QUESTION -->"
+
+#: The longest answer kept for one written question, in characters.
+MAX_WRITTEN = 20_000
+
+
+def _answer_text(cells: list[dict]) -> str:
+    parts = []
+    for cell in cells:
+        text = _source(cell).replace(BEGIN_WRITTEN, "").replace(END_WRITTEN, "").strip()
+        if text and text != PLACEHOLDER:
+            parts.append(text)
+    answer = "\n\n".join(parts)
+    return answer if len(answer) <= MAX_WRITTEN else answer[:MAX_WRITTEN] + " [...]"
+
+
+def written_answers(nb: dict, questions: list[dict]) -> dict[str, str]:
+    """The answers of a notebook to its written questions, by name (``""``: none found).
+
+    ``questions`` are the assignment's written questions in order, each with its ``name`` and
+    ``prompt``, the first line of its statement. otter marks each written question of the
+    notebooks it generates: its prompt cell begins with ``<!-- BEGIN QUESTION -->`` and the cell
+    after its answer with ``<!-- END QUESTION -->``; the answer is the Markdown between them
+    (the cells tagged as answers, when there are such: in the solution notebook, the solution).
+    A notebook without the markers (answers pasted into a new notebook) is read by the
+    prompts: the answer is the Markdown after the cell that holds the prompt, up to the next
+    code cell or question. The placeholder otter writes into an answer cell is no answer."""
+    cells = [c for c in nb.get("cells", []) if isinstance(c, dict)]
+    regions, current = [], None
+    for cell in cells:
+        text = _source(cell)
+        if current is not None and (END_WRITTEN in text or BEGIN_WRITTEN in text):
+            regions.append(current)
+            current = None
+        if BEGIN_WRITTEN in text and cell.get("cell_type") == "markdown":
+            current = [cell]
+        elif current is not None:
+            current.append(cell)
+    if current is not None:
+        regions.append(current)
+
+    def answer_of(region: list[dict]) -> str:
+        body = [c for c in region[1:] if c.get("cell_type") == "markdown"]
+        tagged = [c for c in body if ANSWER_TAGS.intersection(_tags(c))]
+        return _answer_text(tagged or body)
+
+    answers = {}
+    unclaimed = list(regions)
+    for question in questions:
+        prompt = question.get("prompt", "")
+        found = [r for r in unclaimed if prompt and prompt in _source(r[0])]
+        if found:
+            unclaimed.remove(found[0])
+            answers[question["name"]] = answer_of(found[0])
+            continue
+        # no marked region with the prompt: the prompt's cell, then the Markdown after it
+        start = next((i for i, c in enumerate(cells) if prompt and prompt in _source(c)), None)
+        if start is None:
+            answers[question["name"]] = ""
+            continue
+        after = []
+        for cell in cells[start + 1 :]:
+            if cell.get("cell_type") == "code" or "**Question" in _source(cell):
+                break
+            after.append(cell)
+        answers[question["name"]] = _answer_text(after)
+    return answers
+
+
 def code_cells(nb: dict, config: dict) -> tuple[list[dict], list[str]]:
     """The code cells to run, as otter prepares a notebook for grading (cells tagged
     otter_ignore dropped, the seed set at the top of each), with package installations skipped;
@@ -281,13 +356,22 @@ def _short(message: str) -> str:
     return "\n".join(lines[3:]).strip() if len(lines) > 3 else lines[-1].strip()
 
 
-def grade_here(submission: Path, ag_zip: Path, memory_gb: float) -> dict:
+def grade_here(submission: Path, ag_zip: Path, memory_gb: float, written: list[dict] = ()) -> dict:
     """Execute the submission in a kernel and run the autograder's tests against it, the
     tests in this process. The result: `scores` ({question: [score, possible]}), `summary`
     (otter's text for each question), `tests` (each test's `hidden`, `passed`, `message` and
     `short` message, by question), `cells` (the cells that raised an exception), `skipped`
-    (the installation lines not run) and `error` (why it could not be graded, or '')."""
-    result = {"scores": {}, "summary": {}, "tests": {}, "cells": [], "skipped": [], "error": ""}
+    (the installation lines not run), `written` (the answers to the `written` questions, by
+    name: :func:`written_answers`) and `error` (why it could not be graded, or '')."""
+    result = {
+        "scores": {},
+        "summary": {},
+        "tests": {},
+        "cells": [],
+        "skipped": [],
+        "written": {},
+        "error": "",
+    }
     work = submission.parent / "work"
     work.mkdir()
     with zipfile.ZipFile(ag_zip) as zf:
@@ -303,6 +387,7 @@ def grade_here(submission: Path, ag_zip: Path, memory_gb: float) -> dict:
         nb = read_notebook(submission)
     finally:
         submission.unlink()
+    result["written"] = written_answers(nb, list(written))
     check_assignment(nb, config)
     cells, result["skipped"] = code_cells(nb, config)
 
@@ -353,7 +438,9 @@ def grade_here(submission: Path, ag_zip: Path, memory_gb: float) -> dict:
     return result
 
 
-def run(submission: Path, ag_zip: Path, memory_gb: float, result_fd: int) -> int:
+def run(
+    submission: Path, ag_zip: Path, memory_gb: float, result_fd: int, written: list[dict] = ()
+) -> int:
     """Grade one submission in this process (inside the sandbox) and write the result as
     JSON to `result_fd`, a pipe the kernel does not inherit."""
     os.set_inheritable(result_fd, False)
@@ -375,7 +462,7 @@ def run(submission: Path, ag_zip: Path, memory_gb: float, result_fd: int) -> int
         warnings.simplefilter("ignore", DeprecationWarning)
         warnings.filterwarnings("ignore", message="The inplace keyword in DataFrame.drop")
         try:
-            result = grade_here(submission, ag_zip, memory_gb)
+            result = grade_here(submission, ag_zip, memory_gb, written)
         except MemoryError:
             result = {
                 "error": f"ran out of memory: the grading needed more than the cap of "
@@ -398,8 +485,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--autograder", type=Path, required=True)
     parser.add_argument("--memory", type=float, required=True, help="GB")
     parser.add_argument("--result-fd", type=int, required=True)
+    parser.add_argument(
+        "--written", default="[]", help="JSON: the written questions, each a name and a prompt"
+    )
     args = parser.parse_args(argv)
-    return run(args.submission, args.autograder, args.memory, args.result_fd)
+    written = json.loads(args.written)
+    return run(args.submission, args.autograder, args.memory, args.result_fd, written)
 
 
 if __name__ == "__main__":

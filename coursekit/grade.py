@@ -3,6 +3,7 @@
 Usage:
   python -m coursekit.grade SUBMISSIONS [--assignment NAME | --autograder ZIP] [--roster CSV]
                             [--out CSV] [--jobs N] [--timeout SECONDS] [--memory GB]
+                            [--masters FOLDER]
 
 SUBMISSIONS is a folder of submitted notebooks (`.ipynb`, or the `.zip` files that otter's
 export produces), searched recursively, as a learning management system's bulk download
@@ -47,10 +48,16 @@ flushed, as each submission is graded, so that an interrupted run keeps what it 
 end it is rewritten in order (the roster's, then the unmatched files' paths; without a roster,
 the paths'), the same whatever the number of jobs. Its columns:
 
-  student, total, possible, percent, q1 ... qN, q1_max ... qN_max, [name,] file, note, error
+  student, auto_total, auto_possible, auto_percent, q1 ... qN, q1_max ... qN_max, [name,]
+  file, note, error
 
 ``student`` is the roster's ID (empty for an unmatched file) or, without a roster, the path;
-``qK_max`` is question K's points, ``possible`` their sum; ``name`` is there with a roster;
+``qK_max`` is question K's points. The written questions (otter's ``manual: true``, graded by
+hand) have their columns too, left empty for the instructor to fill in; ``auto_total``,
+``auto_possible`` and ``auto_percent`` count the auto-graded questions only (the assignment's
+points are ``auto_possible`` plus the written questions' maxima). The written questions are
+read from the assignment's master (``assignments/NAME.ipynb``, or ``--masters FOLDER``);
+``name`` is there with a roster;
 ``file`` is the graded file; ``note`` says "no submission", "matches no student of the
 roster", or which of a student's several files was kept; ``error`` says why a submission could
 not be graded (it then scores 0), or, for one that was graded, which set-up cell raised an
@@ -65,6 +72,10 @@ with what the student may see: the score, the cells that raised an exception, ea
 test's result and message, and each hidden test as "hidden test N: passed/failed", with its
 message only when the assignment shows hidden feedback (``show_hidden`` in the autograder's
 ``otter_config.json``).
+
+For each written question, ``NAME-written/<question>.md`` gathers every student's answer, in the
+order of the CSV (the roster's), under the student's name and ID, so that the question can be
+graded for the whole class at once.
 """
 
 from __future__ import annotations
@@ -87,6 +98,8 @@ from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from coursekit.child import autograder_config, question_points
 from coursekit.paths import ROOT
 from coursekit.roster import Roster
@@ -107,11 +120,13 @@ __all__ = [
     "grade",
     "grade_one",
     "main",
+    "master_questions",
     "sandbox_available",
     "submissions_in",
 ]
 
 DIST = ROOT / "dist" / "assignments"
+MASTERS = ROOT / "assignments"
 
 #: Defaults of `make grade`: seconds of wall-clock time and GB of address space per
 #: submission. The book's assignments grade in under 10 s each and use well under 1 GB.
@@ -175,6 +190,60 @@ def find_autograder(name: str | None, subs: list[Path], dist: Path = DIST) -> Pa
     return chosen[-1]
 
 
+def _master_of(ag_zip: Path, masters: Path) -> Path | None:
+    """The master of the autograder `ag_zip` in the folder `masters`: the one named like the
+    zip (``NAME-autograder_<time>.zip``), or the one whose configuration has the zip's
+    assignment name."""
+    candidates = sorted(masters.glob("*.ipynb")) if masters.is_dir() else []
+    stem = ag_zip.name.split("-autograder_")[0]
+    for master in candidates:
+        if master.stem == stem:
+            return master
+    wanted = autograder_config(ag_zip).get("assignment_name")
+    for master in candidates:
+        try:
+            source = json.loads(master.read_text())["cells"][0]["source"]
+            source = "".join(source) if isinstance(source, list) else source
+            if (yaml.safe_load(source) or {}).get("name") == wanted:
+                return master
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError, yaml.YAMLError):
+            continue
+    return None
+
+
+def master_questions(ag_zip: Path, masters: Path = MASTERS) -> list[dict]:
+    """The questions of the autograder's assignment, in order, from its master (trusted, the
+    instructor's): each a dict with its ``name``, ``points``, whether it is ``manual`` (a
+    written question, graded by hand), its ``prompt`` (the first line of its statement, by
+    which a submission's answer is found) and its whole ``statement``. Empty when the master
+    is not in `masters`."""
+    master = _master_of(ag_zip, masters)
+    if master is None:
+        return []
+    cells = json.loads(master.read_text()).get("cells", [])
+    texts = [
+        ("".join(c["source"]) if isinstance(c["source"], list) else c["source"], c["cell_type"])
+        for c in cells
+    ]
+    questions = []
+    for i, (text, kind) in enumerate(texts):
+        if kind != "raw" or not text.startswith("# BEGIN QUESTION"):
+            continue
+        config = yaml.safe_load(text) or {}
+        statement = next((t for t, k in texts[i + 1 :] if k == "markdown"), "").strip()
+        prompt = next((line.strip() for line in statement.splitlines() if line.strip()), "")
+        questions.append(
+            {
+                "name": str(config["name"]),
+                "points": float(config.get("points") or 0),
+                "manual": bool(config.get("manual", False)),
+                "prompt": prompt,
+                "statement": statement,
+            }
+        )
+    return questions
+
+
 # --------------------------------------------------------------------------- one submission
 class _Running:
     """The child processes grading now, so that an interrupted run can kill them."""
@@ -202,7 +271,15 @@ class _Running:
 
 
 def _failed(error: str) -> dict:
-    return {"scores": {}, "summary": {}, "tests": {}, "cells": [], "skipped": [], "error": error}
+    return {
+        "scores": {},
+        "summary": {},
+        "tests": {},
+        "cells": [],
+        "skipped": [],
+        "written": {},
+        "error": error,
+    }
 
 
 def grade_one(
@@ -214,10 +291,12 @@ def grade_one(
     sandbox: bool | None = None,
     hidden: list[Path] = (),
     running: _Running | None = None,
+    written: list[dict] = (),
 ) -> dict:
     """Grade one submission in a child process. The result (:func:`coursekit.child.grade_here`)
-    has `scores` ({question: (score, possible)}), `summary`, `tests`, `cells`, `skipped` and
-    `error` (why it could not be graded, or '')."""
+    has `scores` ({question: (score, possible)}), `summary`, `tests`, `cells`, `skipped`,
+    `written` (the answers to the `written` questions: :func:`master_questions`) and `error`
+    (why it could not be graded, or '')."""
     if sandbox is None:
         sandbox = sandbox_available()
     with tempfile.TemporaryDirectory(prefix="grading-") as tmp:
@@ -236,6 +315,8 @@ def grade_one(
             str(where / "autograder.zip"),
             "--memory",
             str(memory_gb),
+            "--written",
+            json.dumps([{"name": q["name"], "prompt": q["prompt"]} for q in written]),
         ]
         masks = [submission.parent.resolve(), ag_zip.parent.resolve(), *hidden]
         cmd = (sandbox_command(private, masks) if sandbox else []) + child
@@ -287,7 +368,9 @@ def grade_one(
                 + (": " + " | ".join(tail) if tail else "")
             )
         out = _failed(str(result.get("error", "")))
-        out.update({k: result[k] for k in ("summary", "tests", "cells", "skipped") if k in result})
+        keys = ("summary", "tests", "cells", "skipped", "written")
+        out.update({k: result[k] for k in keys if k in result})
+        out["written"] = {str(k): str(v) for k, v in dict(out["written"]).items()}
         out["scores"] = {q: (float(s), float(p)) for q, (s, p) in result.get("scores", {}).items()}
         return out
 
@@ -354,7 +437,21 @@ def _setup_error(result: dict) -> str:
     return f"cell {first['cell']} raised {first['ename']}: {first['evalue']}{more}"
 
 
-def _row(entry: _Entry, points: dict[str, float], with_name: bool) -> dict:
+def _order(points: dict[str, float], written: list[dict], order: list[str]) -> list[str]:
+    """The questions' columns: in the master's order, then any auto-graded question it lacks."""
+    known = set(points) | {q["name"] for q in written}
+    return [q for q in order if q in known] + [
+        q for q in [*points, *(q["name"] for q in written)] if q not in order
+    ]
+
+
+def _row(
+    entry: _Entry,
+    points: dict[str, float],
+    with_name: bool,
+    written: list[dict] = (),
+    order: list[str] = (),
+) -> dict:
     possible = sum(points.values())
     kept = _kept(entry)
     result = entry.results.get(kept) if kept else None
@@ -363,10 +460,12 @@ def _row(entry: _Entry, points: dict[str, float], with_name: bool) -> dict:
     if result and not result["error"]:
         scores.update({q: s for q, (s, _) in result["scores"].items() if q in scores})
     total = sum(scores.values())
-    row.update(total=total, possible=possible)
-    row["percent"] = round(100 * total / possible, 2) if possible else 0.0
-    row.update(scores)
-    row.update({f"{q}_max": p for q, p in points.items()})
+    row.update(auto_total=total, auto_possible=possible)
+    row["auto_percent"] = round(100 * total / possible, 2) if possible else 0.0
+    maxima = {**points, **{q["name"]: q["points"] for q in written}}
+    columns = _order(points, written, list(order))
+    row.update({q: scores.get(q, "") for q in columns})  # written questions: by hand
+    row.update({f"{q}_max": maxima[q] for q in columns})
     if with_name:
         row["name"] = entry.name or ""
     row["file"] = kept or ""
@@ -383,9 +482,13 @@ def _row(entry: _Entry, points: dict[str, float], with_name: bool) -> dict:
     return row
 
 
-def _columns(points: dict[str, float], with_name: bool) -> list[str]:
+def _columns(
+    points: dict[str, float], with_name: bool, written: list[dict] = (), order: list[str] = ()
+) -> list[str]:
+    questions = _order(points, written, list(order))
     return (
-        ["student", "total", "possible", "percent", *points, *(f"{q}_max" for q in points)]
+        ["student", "auto_total", "auto_possible", "auto_percent", *questions]
+        + [f"{q}_max" for q in questions]
         + (["name"] if with_name else [])
         + ["file", "note", "error"]
     )
@@ -409,12 +512,16 @@ def _cell_lines(cells: list[dict]) -> list[str]:
     return [f"  cell {c['cell']} (`{c['first_line']}`): {c['ename']}: {c['evalue']}" for c in cells]
 
 
-def instructor_feedback(entry: _Entry, points: dict[str, float]) -> str:
-    """Everything about a row: each graded file's errors and otter's summary of every test."""
+def instructor_feedback(entry: _Entry, points: dict[str, float], written: list[dict] = ()) -> str:
+    """Everything about a row: each graded file's errors, otter's summary of every test and
+    the answers to the written questions."""
     possible = sum(points.values())
     kept = _kept(entry)
     row_total = _total(entry.results[kept]) if kept else 0.0
-    lines = [f"{entry.label}: {row_total:g} / {possible:g} points"]
+    lines = [f"{entry.label}: {row_total:g} / {possible:g} auto-graded points"]
+    if written:
+        by_hand = sum(q["points"] for q in written)
+        lines[0] += f", and {by_hand:g} points of written questions to grade by hand"
     if entry.note:
         lines.append(f"note: {entry.note}")
     if not entry.files:
@@ -439,19 +546,32 @@ def instructor_feedback(entry: _Entry, points: dict[str, float]) -> str:
         summaries = list(result["summary"].values())
         if summaries:
             lines += ["", "\n\n".join(summaries)]
+        for question in written:
+            answer = result.get("written", {}).get(question["name"], "")
+            lines += ["", f"{question['name']} (written, {question['points']:g} points):"]
+            lines.append(textwrap.indent(answer, "    ") if answer else "    (no answer)")
     return "\n".join(lines) + "\n"
 
 
 def student_feedback(
-    result: dict | None, points: dict[str, float], assignment: str, show_hidden: bool
+    result: dict | None,
+    points: dict[str, float],
+    assignment: str,
+    show_hidden: bool,
+    written: list[dict] = (),
+    order: list[str] = (),
 ) -> str:
     """What a student may see of the `result` of grading their file (None: nothing was
     graded): the score, the cells of their notebook that raised an exception, each public
-    test's result and message, and each hidden test's result, with its message (the exception,
-    not the test's code) only when `show_hidden`."""
+    test's result and message, each hidden test's result, with its message (the exception,
+    not the test's code) only when `show_hidden`, and whether an answer to each `written`
+    question was found (those are graded by hand)."""
     possible = sum(points.values())
     total = _total(result) if result else 0.0
     lines = [f"{assignment}: {total:g} / {possible:g} points"]
+    if written:
+        by_hand = sum(q["points"] for q in written)
+        lines[0] += f" for the auto-graded questions; written questions: {by_hand:g} points"
     if result is None:
         return "\n".join(lines + ["No submission was graded."]) + "\n"
     if result["error"]:
@@ -462,7 +582,17 @@ def student_feedback(
     if result["skipped"]:
         lines += ["", "Not run while grading (the grader has the packages it needs):"]
         lines += [f"  {s}" for s in result["skipped"]]
-    for question, possible_q in points.items():
+    manual = {q["name"]: q for q in written}
+    for question in _order(points, written, list(order)):
+        if question in manual:
+            found = bool(result.get("written", {}).get(question))
+            lines += [
+                "",
+                f"{question}: written, {manual[question]['points']:g} points, graded by hand",
+                "  your answer was received" if found else "  no answer was found",
+            ]
+            continue
+        possible_q = points[question]
         score = result["scores"].get(question, (0.0, possible_q))[0] if not result["error"] else 0
         lines += ["", f"{question}: {score:g} / {possible_q:g} points"]
         public = hidden = 0
@@ -496,14 +626,22 @@ class _Writer:
         self.csv.writeheader()
         self.file.flush()
 
-    def feedback_of(self, entry: _Entry, points, assignment: str, show_hidden: bool) -> None:
+    def feedback_of(
+        self,
+        entry: _Entry,
+        points,
+        assignment: str,
+        show_hidden: bool,
+        written: list[dict] = (),
+        order: list[str] = (),
+    ) -> None:
         name = _file_name(entry)
         kept = _kept(entry)
         result = entry.results[kept] if kept else None
-        student = student_feedback(result, points, assignment, show_hidden)
+        student = student_feedback(result, points, assignment, show_hidden, written, order)
         (self.feedback / "student" / f"{name}.txt").write_text(student)
         (self.feedback / "instructor" / f"{name}.txt").write_text(
-            instructor_feedback(entry, points)
+            instructor_feedback(entry, points, written)
         )
         (self.feedback / "instructor" / f"{name}.json").write_text(_record(entry))
 
@@ -515,6 +653,41 @@ class _Writer:
     def close(self) -> None:
         with self.lock:
             self.file.close()
+
+    def written(self, entries: list[_Entry], written: list[dict]) -> Path | None:
+        """``NAME-written/<question>.md`` for each written question: every row's answer, in
+        the rows' order."""
+        folder = self.out_csv.with_name(self.out_csv.stem + "-written")
+        shutil.rmtree(folder, ignore_errors=True)
+        if not written:
+            return None
+        folder.mkdir(parents=True)
+        for question in written:
+            lines = [
+                f"# {question['name']} ({question['points']:g} points)",
+                "",
+                question["statement"],
+                "",
+                f"The answers of {len(entries)} rows of {self.out_csv.name}, in its order. "
+                f"Enter each one's points in its column {question['name']}.",
+            ]
+            for entry in entries:
+                kept = _kept(entry)
+                result = entry.results.get(kept) if kept else None
+                lines += ["", "---", "", f"## {entry.label}", ""]
+                if result is None:
+                    lines.append("*(no submission)*")
+                    continue
+                lines += [f"file: `{kept}`", ""]
+                answer = result.get("written", {}).get(question["name"], "")
+                if answer:
+                    lines.append(answer)
+                elif result["error"] and not result.get("written"):
+                    lines.append(f"*(could not be read: {result['error']})*")
+                else:
+                    lines.append("*(no answer)*")
+            (folder / f"{question['name']}.md").write_text("\n".join(lines) + "\n")
+        return folder
 
     def final(self, rows: list[dict]) -> None:
         self.close()
@@ -536,10 +709,12 @@ def grade(
     memory_gb: float = DEFAULT_MEMORY_GB,
     sandbox: bool | None = None,
     roster: Roster | Path | None = None,
+    masters: Path = MASTERS,
 ) -> list[dict]:
     """Grade every submission in ``folder``; write and return the rows of the CSV (see the
-    module's documentation). An interrupt (KeyboardInterrupt) kills the submissions being
-    graded and leaves the CSV with the rows graded so far."""
+    module's documentation), and the written questions' answers next to it. An interrupt
+    (KeyboardInterrupt) kills the submissions being graded and leaves the CSV with the rows
+    graded so far."""
     subs = submissions_in(folder)
     if roster is not None and not isinstance(roster, Roster):
         roster = Roster.read(roster)
@@ -549,12 +724,15 @@ def grade(
     config = autograder_config(ag_zip)
     assignment = config.get("assignment_name") or ag_zip.name.split("-autograder_")[0]
     show_hidden = bool(config.get("show_hidden", False))
+    questions = master_questions(ag_zip, masters)
+    written = [q for q in questions if q["manual"]]
+    order = [q["name"] for q in questions]
     entries = _plan(folder, subs, roster)
     for entry in entries:
         if entry.note:
             print(f"not in the roster: {entry.files[0]} ({entry.note})", file=sys.stderr)
     with_name = roster is not None
-    columns = _columns(points, with_name)
+    columns = _columns(points, with_name, written, order)
 
     out_csv.parent.mkdir(parents=True, exist_ok=True)
     note = out_csv.with_name(out_csv.name + ".txt")
@@ -582,6 +760,7 @@ def grade(
                 sandbox=sandbox,
                 hidden=hidden,
                 running=running,
+                written=written,
             )
         except Exception as exc:  # e.g. the file vanished: one student's error, not the class's
             result = _failed(f"{type(exc).__name__}: {exc}")
@@ -590,8 +769,8 @@ def grade(
         entry = owner[path]
         with writer.lock:  # a student's several files may finish at once
             entry.results[path] = result
-            writer.feedback_of(entry, points, assignment, show_hidden)
-            writer.progress(_row(entry, points, with_name))
+            writer.feedback_of(entry, points, assignment, show_hidden, written, order)
+            writer.progress(_row(entry, points, with_name, written, order))
 
     pool = ThreadPoolExecutor(max_workers=jobs)
     try:
@@ -607,9 +786,10 @@ def grade(
         raise
     pool.shutdown(wait=True)
 
-    rows = [_row(entry, points, with_name) for entry in entries]
+    rows = [_row(entry, points, with_name, written, order) for entry in entries]
     for entry in entries:
-        writer.feedback_of(entry, points, assignment, show_hidden)
+        writer.feedback_of(entry, points, assignment, show_hidden, written, order)
+    writer.written(entries, written)
     writer.final(rows)
     if sandbox:
         note.unlink(missing_ok=True)
@@ -628,6 +808,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=0, help="submissions graded at once")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, help="seconds")
     parser.add_argument("--memory", type=float, default=DEFAULT_MEMORY_GB, help="GB")
+    parser.add_argument(
+        "--masters",
+        type=Path,
+        default=MASTERS,
+        help="folder of the assignments' masters, which name the written questions",
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -660,6 +846,7 @@ def main(argv: list[str] | None = None) -> int:
             timeout=args.timeout,
             memory_gb=args.memory,
             roster=roster,
+            masters=args.masters,
         )
     except KeyboardInterrupt:
         print(f"interrupted: {out} holds the submissions graded so far", file=sys.stderr)
@@ -676,6 +863,10 @@ def main(argv: list[str] | None = None) -> int:
         + (f"; without a submission: {len(missing)}" if missing else "")
         + ")"
     )
+    written = out.with_name(out.stem + "-written")
+    if written.is_dir():
+        files = ", ".join(sorted(p.name for p in written.glob("*.md")))
+        print(f"written questions, to grade by hand: {written} ({files})")
     return 0
 
 

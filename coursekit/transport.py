@@ -16,7 +16,11 @@ grader's own making:
 * strings, ``None``, tuples, lists and dicts with string keys of all these stay what they are;
 * a NumPy ``Generator`` (PCG64) becomes a generator in the same state;
 * a function becomes a :class:`Function` that calls the student's function in the kernel
-  with copies of its arguments, and returns a copy of its result the same way;
+  with copies of its arguments, and returns a copy of its result the same way; a test may
+  call it with reference versions of the functions it uses (``f.with_reference(source,
+  *args)``: the functions that the test's source defines stand in for the notebook's of the
+  same names during the call), so that a later question is graded on its own, not on the
+  notebook's earlier answers;
 * anything else (a subclass of ``float``, an object equal to everything, a symbolic
   expression with free symbols, a complex number) becomes an :class:`Opaque` stand-in equal to
   nothing but itself, so that every comparison with it fails.
@@ -39,6 +43,7 @@ def __coursekit_rpc__(request):
     import fractions as _fractions
     import json as _json
     import sys as _sys
+    import types as _types
 
     import numpy as _np
 
@@ -126,7 +131,26 @@ def __coursekit_rpc__(request):
         else:
             args = [dec(a) for a in req["args"]]
             kwargs = {k: dec(a) for k, a in req["kwargs"].items()}
-            value = ns[req["name"]](*args, **kwargs)
+            func = ns[req["name"]]
+            # The test's reference functions (its own source), in place of the notebook's
+            # functions of the same names while the call runs: the function is graded on its
+            # own, whatever the notebook's earlier answers are.
+            reference = {"__name__": "__coursekit_reference__"}
+            if req.get("reference"):
+                exec(req["reference"], reference)
+            patch = {k: v for k, v in reference.items()
+                     if type(v) is _types.FunctionType and v.__globals__ is reference}
+            missing = object()
+            saved = {k: ns.get(k, missing) for k in patch}
+            ns.update(patch)
+            try:
+                value = func(*args, **kwargs)
+            finally:
+                for k, v in saved.items():
+                    if v is missing:
+                        ns.pop(k, None)
+                    else:
+                        ns[k] = v
             rngs = {str(i): a.bit_generator.state for i, a in enumerate(args)
                     if type(a) is _np.random.Generator}
             out = {"value": enc(value), "rngs": rngs}
@@ -296,12 +320,26 @@ class Function:
         return f"<the submission's function {self.name}>"
 
     def __call__(self, *args, **kwargs):
+        return self._call(None, args, kwargs)
+
+    def with_reference(self, reference: str, *args, **kwargs):
+        """Call the function with the functions that the source ``reference`` defines in
+        place of the notebook's functions of the same names, for this call only: a later
+        question's function is graded with the test's own reference for an earlier one (the
+        test's code, run in the student's kernel, returns data that the test checks here)."""
+        if not isinstance(reference, str):
+            raise TypeError(f"reference should be Python source, not {type(reference).__name__}")
+        return self._call(reference, args, kwargs)
+
+    def _call(self, reference, args, kwargs):
         req = {
             "op": "call",
             "name": self.name,
             "args": [encode(a) for a in args],
             "kwargs": {k: encode(a) for k, a in kwargs.items()},
         }
+        if reference:
+            req["reference"] = reference
         out = self.kernel.request(req)
         if "error" in out:
             raise StudentError(f"{self.name} raised {out['error']}")

@@ -5,6 +5,7 @@ feedback.
 Usage:
   python scripts/grade.py SUBMISSIONS [--assignment NAME | --autograder ZIP] [--roster CSV]
                           [--out CSV] [--jobs N] [--timeout SECONDS] [--memory GB]
+                          [--masters FOLDER]
 """
 
 from __future__ import annotations

@@ -337,14 +337,9 @@ WRONG = (
 
 def _with_mistake(student, solution):
     """The student notebook, every answer filled in from the solution, one of them wrong."""
-    nb = nbformat.from_dict(json.loads(json.dumps(student)))
-    wrong = 0
-    for cell, answer in zip(nb.cells, solution.cells, strict=True):
-        if "otter_answer_cell" in cell.metadata.get("tags", []):
-            cell.source = WRONG[1] if WRONG[0] in answer.source else answer.source
-            wrong += WRONG[0] in answer.source
-    assert wrong == 1
-    return nb
+    from test_assignments import fill_in
+
+    return fill_in(student, solution, [WRONG[:2]])
 
 
 def _run_autograder(root: Path, zip_path: Path, venv: Path, submission) -> tuple[dict, dict]:
@@ -387,13 +382,15 @@ def _run_autograder(root: Path, zip_path: Path, venv: Path, submission) -> tuple
 
 
 def _points(master: Path) -> dict[str, float]:
-    """Each question's points, as its master's ``# BEGIN QUESTION`` cell gives them."""
+    """Each auto-graded question's points, as its master's ``# BEGIN QUESTION`` cell gives
+    them (written questions, ``manual: true``, are graded by hand, not by the autograder)."""
     nb = nbformat.read(master, as_version=4)
     points = {}
     for cell in nb.cells:
         if cell.cell_type == "raw" and cell.source.startswith("# BEGIN QUESTION"):
             question = yaml.safe_load(cell.source)
-            points[question["name"]] = float(question["points"])
+            if not question.get("manual", False):
+                points[question["name"]] = float(question["points"])
     return points
 
 
@@ -429,8 +426,6 @@ def test_on_gradescope_the_solution_scores_full_marks(gradescope):
     assert sorted(tests) == sorted(points) and len(points) >= 3
     for name, test in tests.items():
         assert test["score"] == test["max_score"] == points[name], test
-    public = [t for t in gradescope["results"]["solution"]["tests"] if "score" not in t]
-    assert [t["status"] for t in public] == ["passed"]
 
 
 @pytest.mark.slow
@@ -440,7 +435,7 @@ def test_on_gradescope_one_wrong_answer_loses_points_on_its_question_only(grades
     assert sorted(tests) == sorted(points)
     question = WRONG[2]
     assert tests[question]["score"] < points[question]
-    assert "the MLE divides by n" in tests[question]["output"]
+    assert "unbiased variance" in tests[question]["output"]
     for name, test in tests.items():
         if name != question:
             assert test["score"] == test["max_score"] == points[name], test

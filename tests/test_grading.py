@@ -17,8 +17,11 @@ otter's metadata (answers pasted into a new one) and a broken draft of the same 
 renamed notebook with its answers in other numeric forms (a 0-d array, a sympy Rational, an
 array for a pair, a sympy expression), one exported from Colab, and, under a name no student of
 the roster has, the typical mistake with a failing first cell and a failing last one; one
-student of the roster submitted nothing. The transport of numbers in their natural forms is
-also checked on a kernel directly, and an interrupted `make grade` keeps the rows it graded.
+student of the roster submitted nothing. The written answers of that class are gathered in
+roster order. The transport of numbers in their natural forms is also checked on a kernel
+directly, with a test's reference functions standing in for a notebook's; the written answers
+are found with and without otter's markers; and an interrupted `make grade` keeps the rows it
+graded.
 
 The sandbox tests are skipped where bubblewrap cannot run, unless MLEBOOK_REQUIRE_SANDBOX=1
 (CI sets it), which makes its absence a failure.
@@ -31,6 +34,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -45,9 +49,10 @@ import nbformat
 import pytest
 from test_assignments import (  # noqa: F401  (generated, graded: fixtures)
     MASTERS,
-    MISTAKES,
     PATCH_COMPARISONS,
+    cases,
     fill_in,
+    first_mistakes,
     generated,
     graded,
     kit,
@@ -57,6 +62,8 @@ from coursekit import child, transport
 from coursekit import grade as grader
 
 FIRST = MASTERS[0]
+#: The first typical mistake of several questions of the first assignment, at once.
+MISTAKES = [(m["cell"], m["answer"]) for m in first_mistakes(FIRST.stem)]
 TIMEOUT = 15.0  # seconds: a few times what a submission takes on a loaded 2-core machine
 MEMORY_GB = 2.0  # enough for a kernel with numpy and scipy, not for 16 GB of ones
 SLEEP_TAG = "987654321"  # the argument of a `sleep` the endless submission leaves running
@@ -134,7 +141,7 @@ def _hostile(out: Path, result: Path) -> dict:
             "    except OSError:\n"
             "        pass\n"
             "if seen:   # lose every point: the test sees it\n"
-            "    bernoulli_loglik = bernoulli_mle = gaussian_mle = None\n",
+            "    bernoulli_loglik = bernoulli_mle = gaussian_mle = likelihood_interval = None\n",
             False,
         ),
     }
@@ -142,7 +149,7 @@ def _hostile(out: Path, result: Path) -> dict:
         nbformat.write(with_cell(solution, source, first), subs / f"{name}.ipynb")
     # the typical mistake, with the comparisons patched (tests/test_assignments.py)
     student = nbformat.read(result / "student" / FIRST.name, as_version=4)
-    mistake = fill_in(student, nbformat.read(solution, as_version=4), MISTAKES[FIRST.stem])
+    mistake = fill_in(student, nbformat.read(solution, as_version=4), MISTAKES)
     mistake.cells.append(nbformat.v4.new_code_cell(PATCH_COMPARISONS))
     nbformat.write(mistake, subs / "mistake_patched.ipynb")
     try:
@@ -188,28 +195,33 @@ def hostile(generated, shared):  # noqa: F811  (the fixture imported above)
 
 
 def _full_marks(row):
-    return row["error"] == "" and float(row["total"]) == float(row["possible"]) > 0
+    return row["error"] == "" and float(row["auto_total"]) == float(row["auto_possible"]) > 0
+
+
+def _auto(row) -> list[str]:
+    """The auto-graded questions of a row (the written ones' columns are empty)."""
+    return [k for k in row if re.fullmatch(r"q\d+", k) and row[k] != ""]
 
 
 def test_a_submission_past_the_timeout_scores_zero_and_its_processes_are_killed(hostile):
     row = hostile["rows"]["loop"]
-    assert float(row["total"]) == 0 and float(row["possible"]) > 0
+    assert float(row["auto_total"]) == 0 and float(row["auto_possible"]) > 0
     assert row["error"].startswith(f"timed out after {TIMEOUT:g} s"), row["error"]
     assert not hostile["leftovers"], hostile["leftovers"]
     # and the rest of the class was graded
     assert hostile["rows"]["mistake_patched"]["error"] == ""
-    assert float(hostile["rows"]["mistake_patched"]["total"]) > 0
+    assert float(hostile["rows"]["mistake_patched"]["auto_total"]) > 0
 
 
 def test_a_kernel_that_exits_scores_zero_with_its_error(hostile):
     row = hostile["rows"]["exit"]
-    assert float(row["total"]) == 0
+    assert float(row["auto_total"]) == 0
     assert "kernel died" in row["error"], row["error"]
 
 
 def test_a_memory_hog_scores_zero_with_a_clear_error(hostile):
     row = hostile["rows"]["hog"]
-    assert float(row["total"]) == 0
+    assert float(row["auto_total"]) == 0
     assert row["error"].startswith("ran out of memory"), row["error"]
     assert f"{MEMORY_GB:g} GB" in row["error"]
 
@@ -231,9 +243,10 @@ def test_a_submission_has_no_network(hostile):
 
 def test_patching_the_comparisons_does_not_raise_the_score(hostile, graded):  # noqa: F811
     patched = hostile["rows"]["mistake_patched"]
-    honest = graded[FIRST.stem][0]["mistake"]
-    assert patched["error"] == "" and 0 < float(patched["total"]) < float(patched["possible"])
-    for question in (k for k in honest if k.startswith("q")):
+    honest = graded[FIRST.stem]["rows"]["mistakes"]
+    assert patched["error"] == ""
+    assert 0 < float(patched["auto_total"]) < float(patched["auto_possible"])
+    for question in _auto(honest):
         assert float(patched[question]) <= float(honest[question]), question
 
 
@@ -241,9 +254,9 @@ def test_patching_the_comparisons_does_not_raise_the_score(hostile, graded):  # 
 def test_answers_equal_to_everything_score_nothing(graded, master):  # noqa: F811
     # the student notebook as handed out scores 0; with answers that equal everything and
     # every comparison patched, it still does
-    rows, feedback = graded[master.stem]
-    assert float(rows["empty"]["total"]) == 0
-    assert float(rows["anything"]["total"]) == 0, feedback["anything"]
+    rows, feedback = graded[master.stem]["rows"], graded[master.stem]["instructor"]
+    assert float(rows["empty"]["auto_total"]) == 0
+    assert float(rows["anything"]["auto_total"]) == 0, feedback["anything"]
     assert "not a plain value" in feedback["anything"], feedback["anything"]
 
 
@@ -253,7 +266,7 @@ def test_grading_in_parallel_writes_the_same_csv_as_grading_serially(generated, 
     metadata = nbformat.read(result / "student" / FIRST.name, as_version=4).metadata
     answers = {
         "b/right": "def bernoulli_mle(x):\n    return float(sum(x) / len(x))\n",
-        "a/wrong": "def bernoulli_mle(x):\n    return 0.5\n",
+        "a/wrong": "def bernoulli_mle(x):\n    return 2.0\n",
     }
     subs = tmp_path / "subs"
     for name, source in answers.items():
@@ -286,7 +299,7 @@ def test_without_a_sandbox_grading_warns_and_notes_it_beside_the_csv(generated, 
     ag_zip = kit.autograder_zip(generated[FIRST.stem])
     out = tmp_path / "grades" / "scores.csv"
     rows = grader.grade(subs, ag_zip, out, sandbox=False)
-    assert rows[0]["error"] and rows[0]["total"] == 0
+    assert rows[0]["error"] and rows[0]["auto_total"] == 0
     assert "WITHOUT isolation" in capsys.readouterr().err
     assert "WITHOUT isolation" in (tmp_path / "grades" / "scores.csv.txt").read_text()
 
@@ -300,29 +313,30 @@ id,name,email
 3001,"Le Cam, Lucien",llecam@example.org
 """
 
-#: The first assignment's answers in other natural forms, by a line of the answer cell.
+#: The first assignment's answers in other natural forms, by a line of the answer cell: a
+#: numeric sympy expression, a sympy Rational, an array for a pair, a pair of 0-d arrays.
 FORMS = {
     "def bernoulli_loglik(p, x):": (
         "import sympy\n\n\n"
         "def bernoulli_loglik(p, x):\n"
-        "    x, p = np.asarray(x, dtype=float), float(p)\n"
-        "    return np.array(np.sum(x * np.log(p) + (1 - x) * np.log1p(-p)))  # a 0-d array\n"
+        "    k, n, p = int(np.sum(x)), len(x), sympy.nsimplify(p)\n"
+        "    return k * sympy.log(p) + (n - k) * sympy.log(1 - p)   # k log p + ...\n"
     ),
     "def bernoulli_mle(x):": (
-        "def bernoulli_mle(x):\n"
-        "    return sympy.Rational(int(np.sum(x)), len(x))  # k/n, exactly\n\n\n"
-        "p_hat = bernoulli_mle(flips)\n"
+        "def bernoulli_mle(x):\n    return sympy.Rational(int(np.sum(x)), len(x))  # k/n, exactly\n"
     ),
     "def gaussian_mle(x):": (
         "def gaussian_mle(x):\n"
         "    x = np.asarray(x, dtype=float)\n"
         "    return np.array([x.mean(), np.mean((x - x.mean()) ** 2)])  # an array, not a tuple\n"
     ),
-    "ratio = ": (
-        "k, n = int(flips.sum()), flips.size\n"
-        "# a numeric sympy expression, exp(k log p + (n - k) log(1 - p) + n log 2)\n"
-        "ratio = sympy.exp(k * sympy.log(p_hat) + (n - k) * sympy.log(1 - p_hat)"
-        " + n * sympy.log(2))\n"
+    "def likelihood_interval(x, c):": (
+        "def likelihood_interval(x, c):\n"
+        "    p_hat = float(bernoulli_mle(x))\n"
+        "    top = float(bernoulli_loglik(p_hat, x))\n"
+        "    f = lambda p: float(bernoulli_loglik(p, x)) - top - np.log(c)\n"
+        "    ends = optimize.brentq(f, 1e-12, p_hat), optimize.brentq(f, p_hat, 1 - 1e-12)\n"
+        "    return tuple(np.array(e) for e in ends)   # 0-d arrays\n"
     ),
 }
 COLAB_MOUNT = "from google.colab import drive\ndrive.mount('/content/drive')\n"
@@ -332,6 +346,8 @@ def _answers_replaced(nb, forms):
     nb = nbformat.from_dict(json.loads(json.dumps(nb)))
     replaced = 0
     for cell in nb.cells:
+        if "otter_assign_solution_cell" not in cell.metadata.get("tags", []):
+            continue
         for line, source in forms.items():
             if cell.cell_type == "code" and line in cell.source:
                 cell.source = source
@@ -387,7 +403,7 @@ def _variants(out: Path, result: Path) -> dict:
     solution = nbformat.read(result / "autograder" / FIRST.name, as_version=4)
     student = nbformat.read(result / "student" / FIRST.name, as_version=4)
     answered = fill_in(student, solution)
-    stray = fill_in(student, solution, MISTAKES[FIRST.stem])
+    stray = fill_in(student, solution, MISTAKES)
     stray.cells.insert(0, nbformat.v4.new_code_cell(COLAB_MOUNT))
     stray.cells.append(nbformat.v4.new_code_cell("print(no_such_name)"))
     files = {
@@ -414,6 +430,7 @@ def _variants(out: Path, result: Path) -> dict:
         rows = grader.grade(subs, ag_zip, grades, jobs=2, roster=roster)
     feedback = grades.parent / "scores-feedback"
     return {
+        "written": {p.stem: p.read_text() for p in (grades.parent / "scores-written").glob("*.md")},
         "show_hidden": child.autograder_config(ag_zip).get("show_hidden"),
         "rows": rows,
         "csv": grades.read_text(),
@@ -470,26 +487,32 @@ def test_the_roster_maps_canvas_and_moodle_file_names_to_students(variants):
 def test_an_unmatched_file_is_graded_and_reported(variants):
     row = _by_id(variants)["stray notebook.ipynb"]
     assert row["student"] == "" and row["note"] == "matches no student of the roster"
-    assert 0 < float(row["total"]) < float(row["possible"])  # the typical mistake
+    assert 0 < float(row["auto_total"]) < float(row["auto_possible"])  # the typical mistakes
     assert "stray notebook.ipynb" in variants["stderr"]
 
 
 def test_a_roster_student_without_a_submission_gets_a_row(variants):
     row = _by_id(variants)["3001"]
     assert row["note"] == "no submission" and row["file"] == "" and row["error"] == ""
-    assert float(row["total"]) == 0 and float(row["possible"]) > 0
+    assert float(row["auto_total"]) == 0 and float(row["auto_possible"]) > 0
     assert "No submission" in variants["student"]["3001"]
 
 
 def test_the_csv_gives_each_questions_points(variants):
     header = variants["csv"].splitlines()[0].split(",")
-    questions = [h for h in header if h.startswith("q") and not h.endswith("_max")]
-    assert header[:4] == ["student", "total", "possible", "percent"] and header[-1] == "error"
-    assert len(questions) >= 3 and all(f"{q}_max" in header for q in questions)
+    questions = [h for h in header if re.fullmatch(r"q\d+", h)]
+    assert header[:4] == ["student", "auto_total", "auto_possible", "auto_percent"]
+    assert header[-1] == "error"
+    assert len(questions) >= 4 and all(f"{q}_max" in header for q in questions)
+    # the written question's column is left to the instructor; the totals leave it out
+    written = [q for q in questions if all(r[q] == "" for r in variants["rows"])]
+    auto = [q for q in questions if q not in written]
+    assert written and len(auto) >= 3
     for row in variants["rows"]:
-        maxima = [float(row[f"{q}_max"]) for q in questions]
-        assert all(m > 0 for m in maxima) and sum(maxima) == float(row["possible"])
-        assert all(0 <= float(row[q]) <= float(row[f"{q}_max"]) for q in questions)
+        assert all(float(row[f"{q}_max"]) > 0 for q in questions)
+        assert sum(float(row[f"{q}_max"]) for q in auto) == float(row["auto_possible"])
+        assert all(0 <= float(row[q]) <= float(row[f"{q}_max"]) for q in auto)
+        assert sum(float(row[q]) for q in auto) == pytest.approx(float(row["auto_total"]))
     # the CSV on disk is the rows returned
     on_disk = list(csv.DictReader(variants["csv"].splitlines()))
     assert [r["student"] for r in on_disk] == [r["student"] for r in variants["rows"]]
@@ -504,23 +527,42 @@ def test_a_failing_set_up_cell_is_in_the_csv_and_every_failing_cell_in_the_feedb
     assert "NameError" in variants["instructor"]["stray notebook"]
 
 
-def test_the_student_copy_has_no_hidden_test_message_the_instructor_copy_has(variants):
-    assert variants["show_hidden"] is False  # in the assignment's configuration
+def test_the_student_copy_has_the_hidden_messages_but_not_the_tests_code(variants):
+    assert variants["show_hidden"] is True  # in the assignment's configuration
     row = _by_id(variants)["stray notebook.ipynb"]
-    question = MISTAKES[FIRST.stem][2]
+    question = first_mistakes(FIRST.stem)[0]["question"]
     assert float(row[question]) < float(row[f"{question}_max"])
     student = variants["student"]["stray notebook"]
     instructor = variants["instructor"]["stray notebook"]
     (result,) = variants["records"]["stray notebook"]["files"].values()
     hidden = [t for t in result["tests"][question] if t["hidden"] and not t["passed"]]
-    public = [t for t in result["tests"][question] if not t["hidden"] and not t["passed"]]
-    assert hidden and public
+    assert hidden
     for test in hidden:
         message = test["short"].splitlines()[0]
-        assert message and message in instructor and message not in student
+        assert message and message in instructor and message in student
+        line = test["message"].splitlines()[2].strip()  # the test's line that failed
+        assert line in instructor and line not in student
     assert "hidden test 1: failed" in student
-    for test in public:  # the public tests' messages are the students' to read
-        assert test["short"].splitlines()[0] in student
+
+
+def test_the_written_answers_of_a_class_are_gathered_in_roster_order(variants):
+    (text,) = variants["written"].values()
+    sections = text.split("\n## ")[1:]
+    assert [s.splitlines()[0] for s in sections] == [
+        "Neyman, Jerzy (1042)",
+        "Fisher, Ronald (1043)",
+        "Egon Pearson (2044)",
+        "Le Cam, Lucien (3001)",
+        "stray notebook",
+    ]
+    by_label = {s.splitlines()[0]: s for s in sections}
+    assert "*(no answer)*" in by_label["Neyman, Jerzy (1042)"]  # code cells pasted only
+    assert "*(no submission)*" in by_label["Le Cam, Lucien (3001)"]
+    # the renamed notebook, the Colab export (no tags, otter's markers in the text) and the
+    # stray one carry the solution's answer
+    for label in ("Fisher, Ronald (1043)", "Egon Pearson (2044)", "stray notebook"):
+        assert "E[\\hat\\sigma^2]" in by_label[label], by_label[label]
+    assert "*(no answer)*" not in by_label["Egon Pearson (2044)"]
 
 
 def test_the_student_copy_shows_hidden_messages_only_when_the_assignment_allows_it():
@@ -613,6 +655,14 @@ class Sub(np.float64):
 
 
 symbol, imaginary, sub = sympy.Symbol("t") + 1, sympy.sqrt(-2), Sub(0.5)
+
+
+def helper(x):  # an earlier answer, wrong
+    return -1.0
+
+
+def uses_helper(x):  # a later answer, right, that uses it
+    return 2 * helper(x)
 """
 
 
@@ -656,8 +706,62 @@ def test_the_transport_turns_numbers_in_any_natural_form_into_plain_values(tmp_p
         for name in ("symbol", "imaginary", "sub"):
             got = env.get(name)
             assert type(got) is transport.Opaque and got != 0.5, (name, got)
+        # a later answer graded with a test's reference for the earlier one, for that call only
+        later = env.get("uses_helper")
+        reference = "import math\n\n\ndef helper(x):\n    return math.sqrt(x)\n\n\nflag = 1\n"
+        assert later(9.0) == -2.0
+        assert later.with_reference(reference, 9.0) == 6.0
+        assert later(9.0) == -2.0  # the notebook's own again
+        with pytest.raises(transport.StudentError, match="TypeError"):
+            later.with_reference(reference, "nine")
+        assert later(9.0) == -2.0
+        check = "print(repr((helper(4.0), 'flag' in globals(), 'math' in globals())))"
+        (output,) = [o["text"] for o in runner.run(check) if o["output_type"] == "stream"]
+        assert output.strip() == "(-1.0, False, False)"  # only its functions stood in
     finally:
         runner.close()
+
+
+def test_written_answers_are_found_with_or_without_otters_markers():
+    md = nbformat.v4.new_markdown_cell
+    questions = [
+        {"name": "q5", "prompt": "**Question 5 (written).** Why?"},
+        {"name": "q6", "prompt": "**Question 6 (written).** How?"},
+    ]
+    answer = {"tags": ["otter_answer_cell"]}
+    # as otter makes the student notebook: markers around each question, a tagged answer cell
+    marked = [
+        nbformat.v4.new_code_cell("x = 1"),
+        md("<!-- BEGIN QUESTION -->\n\n**Question 5 (written).** Why?\n\n_Points:_ 2"),
+        md("Because $x = 1$.", metadata=answer),
+        md("A second paragraph.", metadata=answer),
+        md("<!-- END QUESTION -->\n\n<!-- BEGIN QUESTION -->\n\n**Question 6 (written).** How?"),
+        md(child.PLACEHOLDER, metadata=answer),
+        md("<!-- END QUESTION -->\n\nThe end."),
+    ]
+    assert child.written_answers({"cells": marked}, questions) == {
+        "q5": "Because $x = 1$.\n\nA second paragraph.",
+        "q6": "",  # the placeholder is no answer
+    }
+    # the solution notebook: the placeholder and the solution, each tagged
+    solution = [*marked[:2], md(child.PLACEHOLDER, metadata=answer)]
+    solution.append(md("The solution.", metadata={"tags": ["otter_assign_solution_cell"]}))
+    found = child.written_answers({"cells": solution}, questions[:1])
+    assert found == {"q5": "The solution."}
+    # exported from Colab: no tags, the markers in the text
+    untagged = [md(c.source) if c.cell_type == "markdown" else c for c in marked]
+    found = child.written_answers({"cells": untagged}, questions)
+    assert found["q5"] == "Because $x = 1$.\n\nA second paragraph."
+    # pasted into a new notebook, without the markers: found by the prompts
+    pasted = [
+        md("**Question 5 (written).** Why?"),
+        md("Mine."),
+        nbformat.v4.new_code_cell("y = 2"),
+        md("**Question 6 (written).** How?"),
+        md("So."),
+    ]
+    assert child.written_answers({"cells": pasted}, questions) == {"q5": "Mine.", "q6": "So."}
+    assert child.written_answers({"cells": []}, questions) == {"q5": "", "q6": ""}
 
 
 def test_an_interrupted_run_keeps_the_rows_it_graded(generated, tmp_path):  # noqa: F811
@@ -687,7 +791,7 @@ def test_an_interrupted_run_keeps_the_rows_it_graded(generated, tmp_path):  # no
     assert proc.returncode == 130 and "interrupted" in stderr, stderr
     rows = list(csv.DictReader(out.read_text().splitlines()))
     assert [r["student"] for r in rows] == ["a"]
-    assert rows[0]["error"] == "" and float(rows[0]["q2"]) > 0 and float(rows[0]["total"]) > 0
+    assert rows[0]["error"] == "" and float(rows[0]["q2"]) > 0 and float(rows[0]["auto_total"]) > 0
     time.sleep(1)
     assert not _sleeping(tag)  # the second submission's processes were killed
 
