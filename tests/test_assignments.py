@@ -403,15 +403,19 @@ class InProcess:
             self.tests = child.autograder_tests(zf)
         self.solution = nbformat.read(result / "autograder" / f"{result.name}.ipynb", 4)
 
-    def grade(self, replacements=()) -> tuple[dict, list]:
+    def grade(self, replacements=(), answers=None) -> tuple[dict, list]:
         """({question: score, possible and the failed tests' full messages}, the cells that
         raised) for the solution with each (line, answer) of `replacements` in place of the
-        answer cell holding the line."""
+        answer cell holding the line, or with `answers` in place of every code answer, in
+        order."""
         nb = json.loads(json.dumps(self.solution))
         used = set()
+        given = iter(answers) if answers is not None else None
         for cell in nb["cells"]:
             if cell["cell_type"] != "code" or SOLUTION_TAG not in cell["metadata"].get("tags", []):
                 continue
+            if given is not None:
+                cell["source"] = next(given)
             for i, (line, answer) in enumerate(replacements):
                 if line in "".join(cell["source"]):
                     cell["source"], used = answer, used | {i}
@@ -474,6 +478,21 @@ def test_the_solution_scores_full_marks_in_process(generated, master):
     assert len(results) >= 3
     for question, r in results.items():
         assert r["score"] == r["possible"] > 0, (question, r["failed"])
+
+
+@pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
+def test_the_student_notebook_as_handed_out_scores_zero_in_process(generated, master):
+    result = generated[master.stem]
+    student = nbformat.read(result / "student" / master.name, as_version=4)
+    answers = [
+        c.source
+        for c in student.cells
+        if c.cell_type == "code" and ANSWER_TAG in c.metadata.get("tags", [])
+    ]
+    assert answers and all("..." in a for a in answers)
+    results, _ = in_process(result).grade(answers=answers)
+    assert len(results) >= 3
+    assert all(r["score"] == 0 < r["possible"] for r in results.values()), results
 
 
 @pytest.mark.parametrize(("stem", "index"), MISTAKE_CASES)
@@ -603,6 +622,15 @@ def with_cell(nb, source):
     return nb
 
 
+#: The masters graded end to end through coursekit.grade (sandbox, kernel, CSV, feedback):
+#: the first in make test, every one in make test-slow. What differs between assignments, their
+#: tests and answers, is graded for every master in make test, in this process (above).
+GRADED_END_TO_END = [
+    pytest.param(m, id=m.stem, marks=() if i == 0 else pytest.mark.slow)
+    for i, m in enumerate(MASTERS)
+]
+
+
 @pytest.fixture(scope="session")
 def graded(generated, shared):
     """Grade the submissions of each assignment with coursekit.grade into one CSV each (once
@@ -648,7 +676,7 @@ def _questions(master) -> tuple[list[str], list[str]]:
     ]
 
 
-@pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
+@pytest.mark.parametrize("master", GRADED_END_TO_END)
 def test_the_solution_scores_full_marks(graded, master):
     out = graded[master.stem]
     row = out["rows"]["solution"]
@@ -657,7 +685,7 @@ def test_the_solution_scores_full_marks(graded, master):
     assert "❌" not in out["instructor"]["solution"]
 
 
-@pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
+@pytest.mark.parametrize("master", GRADED_END_TO_END)
 def test_several_mistakes_each_cost_their_question_only(graded, master):
     out = graded[master.stem]
     row = out["rows"]["mistakes"]
@@ -675,7 +703,7 @@ def test_several_mistakes_each_cost_their_question_only(graded, master):
     assert lost > 0
 
 
-@pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
+@pytest.mark.parametrize("master", GRADED_END_TO_END)
 def test_an_empty_submission_scores_zero_without_crashing(graded, master):
     out = graded[master.stem]
     row = out["rows"]["empty"]
@@ -686,7 +714,7 @@ def test_an_empty_submission_scores_zero_without_crashing(graded, master):
     assert "could not be graded" not in out["instructor"]["empty"]
 
 
-@pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
+@pytest.mark.parametrize("master", GRADED_END_TO_END)
 def test_the_grade_csv_leaves_the_written_questions_to_the_instructor(graded, master):
     out = graded[master.stem]
     assert sorted(out["rows"]) == ["anything", "empty", "mistakes", "solution"]
@@ -708,7 +736,7 @@ def test_the_grade_csv_leaves_the_written_questions_to_the_instructor(graded, ma
         assert "no answer was found" in out["student"]["empty"]
 
 
-@pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
+@pytest.mark.parametrize("master", GRADED_END_TO_END)
 def test_the_written_answers_are_gathered_question_by_question(graded, master):
     out = graded[master.stem]
     _, written = _questions(master)

@@ -37,6 +37,7 @@ def toc_files() -> list[str]:
 
 
 CHAPTERS = [f for f in toc_files() if f.startswith("chapters/")]
+API_SAMPLE = ("api/index", "api/fitting")  # the API pages that make test opens in a browser
 
 
 def test_every_notebook_is_in_the_toc_and_every_entry_exists():
@@ -138,7 +139,21 @@ def anchors(site):
     return ids
 
 
-@pytest.mark.parametrize("name", [f for f in toc_files() if f not in CHAPTERS])
+#: The pages other than chapters. The API reference's module pages are made by one template
+#: from the docstrings (scripts/api_pages.py): make test opens its index and one of them, make
+#: test-slow every one.
+PAGES = [
+    pytest.param(
+        f,
+        id=f,
+        marks=pytest.mark.slow if f.startswith("api/") and f not in API_SAMPLE else (),
+    )
+    for f in toc_files()
+    if f not in CHAPTERS
+]
+
+
+@pytest.mark.parametrize("name", PAGES)
 def test_page_works_in_a_browser(browser, server, anchors, name):
     """Every page: HTTP 200, no script or console errors, math typeset, images with alt text,
     no request leaving the site, and every internal link (and its fragment) resolving. (The

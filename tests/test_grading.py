@@ -8,8 +8,9 @@ them is the solution notebook plus the hostile cell, so the ones that are contai
 marks and the others score 0 with an error that says why; the typical mistake with the
 comparisons patched scores no more than without. Answers equal to everything, with the
 comparisons patched, are graded with every assignment's other submissions
-(tests/test_assignments.py) and checked here.
-A parallel grading writes the same CSV as a serial one.
+(tests/test_assignments.py: the first assignment's in make test, every one's in make
+test-slow) and checked here. A parallel grading writes the same CSV as a serial one (make
+test-slow).
 
 Real-world submissions of the first assignment are graded in one call too, two at a time,
 against a roster, under the file names of Canvas and Moodle downloads: a notebook without
@@ -48,6 +49,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from test_assignments import (  # noqa: F401  (generated, graded: fixtures)
+    GRADED_END_TO_END,
     MASTERS,
     PATCH_COMPARISONS,
     cases,
@@ -250,7 +252,7 @@ def test_patching_the_comparisons_does_not_raise_the_score(hostile, graded):  # 
         assert float(patched[question]) <= float(honest[question]), question
 
 
-@pytest.mark.parametrize("master", MASTERS, ids=[m.stem for m in MASTERS])
+@pytest.mark.parametrize("master", GRADED_END_TO_END)  # the first in make test, all in test-slow
 def test_answers_equal_to_everything_score_nothing(graded, master):  # noqa: F811
     # the student notebook as handed out scores 0; with answers that equal everything and
     # every comparison patched, it still does
@@ -260,6 +262,7 @@ def test_answers_equal_to_everything_score_nothing(graded, master):  # noqa: F81
     assert "not a plain value" in feedback["anything"], feedback["anything"]
 
 
+@pytest.mark.slow  # grades the same class twice: make test-slow
 def test_grading_in_parallel_writes_the_same_csv_as_grading_serially(generated, tmp_path):  # noqa: F811
     # small submissions (one answer each, right or wrong) and a broken file, in subfolders
     result = generated[FIRST.stem]
