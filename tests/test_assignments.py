@@ -339,6 +339,7 @@ def test_otter_assign_writes_student_and_autograder_versions(generated, master):
         assert master.name in zf.namelist() and "mlebook/__init__.py" in zf.namelist()
 
 
+@pytest.mark.slow  # otter assign runs the broken solution in a kernel: make test-slow
 def test_otter_assign_fails_when_a_solution_fails_its_tests(tmp_path):
     # A one-question master whose solution divides by n - 1: otter assign must refuse it.
     config = nbformat.v4.new_raw_cell(
