@@ -189,8 +189,10 @@ def server(site):
 # The workers take the tests in this order, the longest set-ups first, so that the many short
 # package tests fill the gaps at the end: the test that starts the book build (it uses `build`
 # but not `site`); one test of each other shared set-up, the longest first (so the two workers
-# make different set-ups at once); the remaining tests of those set-ups; the notebooks; the
-# package tests; and last the tests that read the built site, by which time the build is done.
+# make different set-ups at once); the notebooks; the package tests; the remaining tests of
+# the shared set-ups, which are made by then (earlier, a worker would wait for a set-up's lock
+# with nothing to do: 20 s for the student edition's); and last the tests that read the built
+# site, by which time the build is done.
 FIRST = ("graded", "hostile", "student", "quick_rows")
 
 
@@ -198,8 +200,8 @@ def _ranks(items) -> dict:
     """Each test's place in the order above.
 
     Only the FIRST test of each shared set-up comes early, so that the two workers start
-    different set-ups; the other tests that need one come after every set-up has started,
-    instead of waiting for its lock while a set-up is still being made.
+    different set-ups; the other tests that need one come after the notebooks and the package
+    tests, instead of waiting for its lock while a set-up is still being made.
     """
     started, ranks = set(), {}
     last = 2 * len(FIRST) + 4
@@ -213,10 +215,10 @@ def _ranks(items) -> dict:
             needs = [FIRST.index("graded")]  # otter assign: made on the way to the grades
         if needs:
             i = needs[0]
-            ranks[item.nodeid] = 1 + i if FIRST[i] not in started else 1 + len(FIRST) + i
+            ranks[item.nodeid] = 1 + i if FIRST[i] not in started else 3 + len(FIRST) + i
             started.add(FIRST[i])
             continue
-        ranks[item.nodeid] = 1 + 2 * len(FIRST) + (1 if _notebook(item.nodeid) else 2)
+        ranks[item.nodeid] = 1 + len(FIRST) + (0 if _notebook(item.nodeid) else 1)
     return ranks
 
 
