@@ -228,6 +228,7 @@ def _notebook(nodeid: str) -> str | None:
     return path if path.endswith(".ipynb") else None
 
 
+@pytest.hookimpl(trylast=True)  # after `-m` has deselected: a deselected test starts no set-up
 def pytest_collection_modifyitems(config, items):
     if os.environ.get("PYTEST_XDIST_WORKER"):  # serial runs keep the order of the files
         ranks = _ranks(items)
