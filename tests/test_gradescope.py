@@ -382,16 +382,11 @@ def _run_autograder(root: Path, zip_path: Path, venv: Path, submission) -> tuple
 
 
 def _points(master: Path) -> dict[str, float]:
-    """Each auto-graded question's points, as its master's ``# BEGIN QUESTION`` cell gives
-    them (written questions, ``manual: true``, are graded by hand, not by the autograder)."""
-    nb = nbformat.read(master, as_version=4)
-    points = {}
-    for cell in nb.cells:
-        if cell.cell_type == "raw" and cell.source.startswith("# BEGIN QUESTION"):
-            question = yaml.safe_load(cell.source)
-            if not question.get("manual", False):
-                points[question["name"]] = float(question["points"])
-    return points
+    """Each auto-graded question's points, as its master gives them (written questions,
+    ``manual: true``, are graded by hand, not by the autograder)."""
+    from test_assignments import design
+
+    return {q["name"]: float(q["points"]) for q in design(master)["questions"] if not q["manual"]}
 
 
 @pytest.mark.slow
